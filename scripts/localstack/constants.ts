@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Repository root, found from this file's place in it. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const LOCALSTACK = {
+  /** localstack-core release run on the host: the last community release that starts without an auth token. */
+  version: '4.14.0',
+  /** Container image for the testcontainers path; `LOCALSTACK_IMAGE` overrides it. Same release as the host one. */
+  image: 'localstack/localstack:4.14.0',
+  /** Git-ignored home of the venv, per-instance state and logs. */
+  home: path.join(REPO_ROOT, '.localstack'),
+  /** Exact dependency set the venv is installed with (pip freeze of a venv that starts). */
+  constraintsFile: path.join(REPO_ROOT, 'scripts', 'localstack', 'constraints.txt'),
+  /** Services the harness waits for before it hands out the endpoint. */
+  requiredServices: ['s3', 'sqs'],
+  /** Bound on waiting for `/_localstack/health` to report the required services. */
+  startTimeoutMs: 120_000,
+  /** Grace period after SIGTERM before SIGKILL at teardown. */
+  stopTimeoutMs: 10_000,
+} as const;
+
+export const VENV_DIR = path.join(LOCALSTACK.home, 'venv');
+export const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
+/** Written after a successful install; holds the version and a hash of the constraints. */
+export const VENV_MARKER = path.join(VENV_DIR, '.logsieve-installed');

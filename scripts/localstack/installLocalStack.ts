@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LOCALSTACK, VENV_DIR, VENV_MARKER, VENV_PYTHON } from './constants.js';
+import { LocalStackInstallError } from './errors.js';
+
+/** Writes a line of progress; the harness passes its own logger. */
+export type Progress = (line: string) => void;
+
+const defaultProgress: Progress = (line) => process.stderr.write(`[localstack:install] ${line}\n`);
+
+/**
+ * Makes sure the git-ignored venv holds the pinned `localstack-core[runtime]`, installing it on
+ * first use only (about a minute with a warm pip cache), and returns the venv's python.
+ * Re-installs when the pinned version or the constraints file change.
+ *
+ * @example
+ * const python = await installLocalStack();
+ */
+export async function installLocalStack(progress: Progress = defaultProgress): Promise<string> {
+  const wanted = await installStamp();
+  if ((await readFile(VENV_MARKER, 'utf8').catch(() => '')) === wanted) return VENV_PYTHON;
+
+  await mkdir(LOCALSTACK.home, { recursive: true });
+  return withLock(path.join(LOCALSTACK.home, 'install.lock'), async () => {
+    // Another process may have finished the install while this one waited for the lock.
+    if ((await readFile(VENV_MARKER, 'utf8').catch(() => '')) === wanted) return VENV_PYTHON;
+
+    const logFile = path.join(LOCALSTACK.home, 'install.log');
+    const log = createWriteStream(logFile);
+    const started = Date.now();
+    try {
+      const python3 = process.env.PYTHON ?? 'python3';
+      const version = await run(python3, ['--version'], log, progress, 'find python3').catch((err: unknown) => {
+        throw new LocalStackInstallError(
+          `no usable python3 ("${python3}") to install LocalStack with; install Python 3.10+ or set PYTHON`,
+          'find python3',
+          '',
+          { cause: err },
+        );
+      });
+      progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with ${version.trim()} (first use only)`);
+      await rm(VENV_DIR, { recursive: true, force: true });
+      await run(python3, ['-m', 'venv', VENV_DIR], log, progress, 'python3 -m venv');
+      await run(
+        VENV_PYTHON,
+        [
+          '-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off',
+          '-c', LOCALSTACK.constraintsFile,
+          `localstack-core[runtime]==${LOCALSTACK.version}`,
+        ],
+        log,
+        progress,
+        'pip install localstack-core',
+      );
+      await writeFile(VENV_MARKER, wanted);
+      progress(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
+      return VENV_PYTHON;
+    } finally {
+      log.end();
+    }
+  });
+}
+
+async function installStamp(): Promise<string> {
+  const constraints = await readFile(LOCALSTACK.constraintsFile);
+  return `${LOCALSTACK.version} ${createHash('sha256').update(constraints).digest('hex')}`;
+}
+
+/** Runs a command, mirroring its output to the log file and condensed progress lines. */
+function run(
+  cmd: string,
+  args: string[],
+  log: NodeJS.WritableStream,
+  progress: Progress,
+  step: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIP_NO_INPUT: '1' } });
+    let out = '';
+    let tail: string[] = [];
+    const onData = (buf: Buffer): void => {
+      const text = buf.toString();
+      out += text;
+      log.write(text);
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        tail = [...tail.slice(-19), line];
+        // pip prints one "Collecting"/"Downloading" line per package: enough to show it is alive.
+        if (/^(Collecting|Installing|Successfully|ERROR)/.test(line)) progress(line.slice(0, 160));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new LocalStackInstallError(`"${cmd} ${args.join(' ')}" exited with ${code}`, step, tail.join('\n')));
+    });
+  });
+}
+
+/** A cross-process lock made of an exclusive mkdir; waits up to 10 minutes for a running install. */
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      await mkdir(dir);
+      await writeFile(path.join(dir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(path.join(dir, 'pid'), 'utf8').catch(() => 'NaN'));
+      if (Number.isInteger(holder) && !isAlive(holder)) {
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new LocalStackInstallError('timed out waiting for another install to finish', 'lock', dir);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  installLocalStack()
+    .then((python) => console.log(`LocalStack ${LOCALSTACK.version} ready: ${python}`))
+    .catch((err: unknown) => {
+      console.error(String(err instanceof Error ? err.message : err));
+      process.exit(1);
+    });
+}
