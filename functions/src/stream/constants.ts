@@ -1,0 +1,43 @@
+/** Tunables and magic numbers of the streaming core. */
+
+/** Default cap on one line's length in bytes (1 MiB); longer lines follow the `longLines` policy. */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * zlib output chunk size (1 MiB). With zlib's default 16 KiB chunks gunzip is ~2.9× slower on the
+ * reference machine, because every chunk is a round trip to the thread pool.
+ */
+export const ZLIB_CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * Largest compressed slice handed to the pure-JS zstd decoder at once. fzstd decodes synchronously
+ * on the main thread, so smaller slices keep each event-loop turn short.
+ */
+export const FZSTD_SLICE_BYTES = 64 * 1024;
+
+/** How long (ms) the pure-JS zstd path may run before it yields a macrotask to the event loop. */
+export const FZSTD_YIELD_AFTER_MS = 4;
+
+/** Compression formats `decompress` recognises, by their magic bytes. */
+export const Compression = {
+  gzip: 'gzip',
+  zstd: 'zstd',
+  none: 'none',
+} as const;
+
+/** Leading bytes that identify a compressed stream. */
+export const Magic = {
+  /** RFC 1952 ID1 ID2. */
+  gzip: [0x1f, 0x8b],
+  /** RFC 8878 frame magic 0xFD2FB528, little-endian. */
+  zstd: [0x28, 0xb5, 0x2f, 0xfd],
+} as const;
+
+/** UTF-8 byte order mark, stripped from the start of an object. */
+export const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/** Byte values the line splitter looks for. */
+export const Byte = {
+  LF: 0x0a,
+  CR: 0x0d,
+} as const;

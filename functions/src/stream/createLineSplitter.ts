@@ -1,0 +1,280 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+
+import { Byte, DEFAULT_MAX_LINE_BYTES, UTF8_BOM } from './constants.js';
+import { StreamOptionError } from './errors.js';
+import type { Line, LineOptions, LineStats, LongLinePolicy } from './types.js';
+import { createLineStats } from './createLineStats.js';
+
+/** Synchronous core of the line stage: feed it chunks, get back the lines each one completes. */
+export interface LineSplitter {
+  /** Consumes one chunk and returns the lines it completes (possibly none). */
+  push(chunk: Uint8Array): Line[];
+  /** Signals the end of input and returns the last line if it had no terminator. */
+  end(): Line[];
+  /** Lines returned so far. */
+  readonly linesEmitted: number;
+}
+
+const NO_LINES: Line[] = [];
+
+/**
+ * Creates the byte-level line splitter behind `lineBatches` and `lines`.
+ *
+ * Splits at LF on bytes and strips a CR right before the LF (also when they arrive in different
+ * chunks); decodes UTF-8 per line with U+FFFD replacement; strips a leading BOM; flushes a last line
+ * without terminator. Memory: it holds at most `maxLineBytes + 1` bytes of an unfinished line
+ * (default 1 MiB), however long that line grows; everything else is returned as it is pushed.
+ *
+ * @example
+ * const splitter = createLineSplitter({ maxLineBytes: 4096, longLines: 'skip' });
+ * const first = splitter.push(Buffer.from('a\r\nb')); // [{ text: 'a', number: 1, offset: 0, ... }]
+ * const rest = splitter.end();                        // [{ text: 'b', number: 2, offset: 3, ... }]
+ */
+export function createLineSplitter(options: LineOptions = {}): LineSplitter {
+  const resolved = resolveLineOptions(options);
+  return new Splitter(resolved.maxLineBytes, resolved.longLines, resolved.stats);
+}
+
+/** Validated line options with defaults applied; throws StreamOptionError naming the bad option. */
+export function resolveLineOptions(options: LineOptions): {
+  maxLineBytes: number;
+  longLines: LongLinePolicy;
+  stats: LineStats;
+} {
+  if (options === null || typeof options !== 'object') {
+    throw new StreamOptionError('options', 'an object', options);
+  }
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
+    throw new StreamOptionError('maxLineBytes', 'a positive integer (bytes)', maxLineBytes);
+  }
+  const longLines = options.longLines ?? 'truncate';
+  if (longLines !== 'truncate' && longLines !== 'skip') {
+    throw new StreamOptionError('longLines', `'truncate' or 'skip'`, longLines);
+  }
+  const stats = options.stats ?? createLineStats();
+  if (stats === null || typeof stats !== 'object' || typeof stats.lines !== 'number') {
+    throw new StreamOptionError('stats', 'a LineStats object (see createLineStats())', stats);
+  }
+  return { maxLineBytes, longLines, stats };
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+class Splitter implements LineSplitter {
+  linesEmitted = 0;
+
+  /** Number given to the last line emitted or skipped. */
+  private lineNumber = 0;
+  /** Object offset of the first byte of the chunk being pushed. */
+  private offset = 0;
+
+  /** Copies of the unfinished line's first bytes; at most `max + 1` bytes in all. */
+  private tailParts: Buffer[] = [];
+  private tailStored = 0;
+  /** Full length of the unfinished line so far, including bytes not stored. */
+  private tailTotal = 0;
+  private tailStart = 0;
+  /** Whether the unfinished line's last byte is a CR (it may not be stored when the line is long). */
+  private tailLastCR = false;
+
+  /** Until 3 bytes have arrived we cannot tell whether the object starts with a BOM. */
+  private bomPending = true;
+  private bomHead: Buffer | null = null;
+
+  constructor(
+    private readonly max: number,
+    private readonly policy: LongLinePolicy,
+    private readonly stats: LineStats,
+  ) {}
+
+  push(chunk: Uint8Array): Line[] {
+    this.stats.bytes += chunk.byteLength;
+    let buf = asBuffer(chunk);
+    if (this.bomPending) {
+      const rest = this.takeBom(buf, false);
+      if (rest === null) return NO_LINES;
+      buf = rest;
+    }
+    const out = this.split(buf);
+    this.linesEmitted += out.length;
+    this.stats.lines += out.length;
+    return out;
+  }
+
+  end(): Line[] {
+    let out: Line[] = NO_LINES;
+    if (this.bomPending) {
+      // Fewer than 3 bytes in the whole object, all a BOM prefix: they are ordinary bytes.
+      const rest = this.takeBom(Buffer.alloc(0), true);
+      if (rest !== null && rest.length > 0) out = this.split(rest);
+    }
+    if (this.tailTotal > 0) {
+      if (out === NO_LINES) out = [];
+      this.finishTail(out, false);
+    }
+    this.linesEmitted += out.length;
+    this.stats.lines += out.length;
+    return out;
+  }
+
+  private split(buf: Buffer): Line[] {
+    const len = buf.length;
+    const firstLF = buf.indexOf(Byte.LF);
+    if (firstLF === -1) {
+      this.appendTail(buf, 0, len);
+      this.offset += len;
+      return NO_LINES;
+    }
+    const out: Line[] = [];
+    let start = 0;
+    if (this.tailTotal > 0) {
+      this.appendTail(buf, 0, firstLF);
+      this.finishTail(out, true);
+      start = firstLF + 1;
+    }
+    const lastLF = firstLF === len - 1 ? firstLF : buf.lastIndexOf(Byte.LF);
+    if (lastLF >= start) this.splitRegion(buf, start, lastLF, out);
+    if (lastLF + 1 < len) this.appendTail(buf, lastLF + 1, len);
+    this.offset += len;
+    return out;
+  }
+
+  /** Returns the bytes after a BOM (or all of them if there is none), or null while undecided. */
+  private takeBom(buf: Buffer, atEnd: boolean): Buffer | null {
+    const combined = this.bomHead === null ? buf : Buffer.concat([this.bomHead, buf]);
+    const n = Math.min(combined.length, UTF8_BOM.length);
+    let prefixMatches = true;
+    for (let i = 0; i < n; i++) if (combined[i] !== UTF8_BOM[i]) prefixMatches = false;
+    if (prefixMatches && combined.length < UTF8_BOM.length && !atEnd) {
+      this.bomHead = Buffer.from(combined);
+      return null;
+    }
+    this.bomPending = false;
+    this.bomHead = null;
+    if (prefixMatches && combined.length >= UTF8_BOM.length) {
+      this.offset += UTF8_BOM.length;
+      return combined.subarray(UTF8_BOM.length);
+    }
+    return combined;
+  }
+
+  private appendTail(buf: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (n === 0) return;
+    if (this.tailTotal === 0) this.tailStart = this.offset + from;
+    const room = this.max + 1 - this.tailStored;
+    if (room > 0) {
+      const take = n < room ? n : room;
+      // Copy: a view would pin the whole (up to 1 MiB) chunk for as long as the line is unfinished.
+      this.tailParts.push(Buffer.from(buf.subarray(from, from + take)));
+      this.tailStored += take;
+    }
+    this.tailTotal += n;
+    this.tailLastCR = buf[to - 1] === Byte.CR;
+  }
+
+  private finishTail(out: Line[], terminated: boolean): void {
+    const stored =
+      this.tailParts.length === 1 ? this.tailParts[0]! : Buffer.concat(this.tailParts, this.tailStored);
+    const contentBytes = this.tailTotal - (terminated && this.tailLastCR ? 1 : 0);
+    const start = this.tailStart;
+    this.tailParts = [];
+    this.tailStored = 0;
+    this.tailTotal = 0;
+    this.tailLastCR = false;
+    this.emitBytes(stored, 0, contentBytes, start, contentBytes, out);
+  }
+
+  /**
+   * Splits `buf[start..lastLF]`, which holds only complete lines. Decodes the region once when it
+   * is ASCII or valid UTF-8 and slices the string, which is what keeps this near memchr speed.
+   */
+  private splitRegion(buf: Buffer, start: number, lastLF: number, out: Line[]): void {
+    const base = this.offset;
+    const max = this.max;
+    const region = buf.subarray(start, lastLF);
+    if (isAscii(region)) {
+      // latin1 of ASCII is the identity, so string indexes are byte offsets.
+      const str = buf.toString('latin1', start, lastLF + 1);
+      const strLen = str.length;
+      let p = 0;
+      let number = this.lineNumber;
+      while (p < strLen) {
+        const nl = str.indexOf('\n', p);
+        const e = nl > p && str.charCodeAt(nl - 1) === Byte.CR ? nl - 1 : nl;
+        const n = e - p;
+        if (n <= max) {
+          out.push({ text: str.slice(p, e), number: ++number, offset: base + start + p, bytes: n, truncated: false });
+        } else {
+          this.lineNumber = number;
+          this.emitBytes(buf, start + p, start + e, base + start + p, n, out);
+          number = this.lineNumber;
+        }
+        p = nl + 1;
+      }
+      this.lineNumber = number;
+      return;
+    }
+    if (isUtf8(region)) {
+      // A valid UTF-8 LF byte is always a '\n' char, so byte and char searches advance in step.
+      const str = buf.toString('utf8', start, lastLF + 1);
+      let p = 0;
+      let b = start;
+      while (b <= lastLF) {
+        const nl = str.indexOf('\n', p);
+        const bl = buf.indexOf(Byte.LF, b);
+        const cr = bl > b && buf[bl - 1] === Byte.CR;
+        const e = cr ? nl - 1 : nl;
+        const be = cr ? bl - 1 : bl;
+        const n = be - b;
+        if (n <= max) {
+          out.push({ text: str.slice(p, e), number: ++this.lineNumber, offset: base + b, bytes: n, truncated: false });
+        } else {
+          this.emitBytes(buf, b, be, base + b, n, out);
+        }
+        p = nl + 1;
+        b = bl + 1;
+      }
+      return;
+    }
+    let b = start;
+    while (b <= lastLF) {
+      const bl = buf.indexOf(Byte.LF, b);
+      const be = bl > b && buf[bl - 1] === Byte.CR ? bl - 1 : bl;
+      this.emitBytes(buf, b, be, base + b, be - b, out);
+      b = bl + 1;
+    }
+  }
+
+  /**
+   * Emits one line whose available bytes are `buf[from..to)` and whose full content length is
+   * `bytes` (larger than `to - from` only for a long line whose rest was never stored).
+   */
+  private emitBytes(buf: Buffer, from: number, to: number, offset: number, bytes: number, out: Line[]): void {
+    const number = ++this.lineNumber;
+    let end = to;
+    let truncated = false;
+    if (bytes > this.max) {
+      if (this.policy === 'skip') {
+        this.stats.skippedLines += 1;
+        return;
+      }
+      end = from + this.max;
+      // Cut before a character rather than through it, so truncation alone never yields U+FFFD.
+      for (let k = 0; k < 3 && end > from && ((buf[end] ?? 0) & 0xc0) === 0x80; k++) end--;
+      truncated = true;
+      this.stats.truncatedLines += 1;
+    }
+    let text: string;
+    const slice = buf.subarray(from, end);
+    if (isAscii(slice)) text = buf.toString('latin1', from, end);
+    else {
+      if (!isUtf8(slice)) this.stats.invalidUtf8Lines += 1;
+      text = buf.toString('utf8', from, end);
+    }
+    out.push({ text, number, offset, bytes, truncated });
+  }
+}

@@ -1,0 +1,257 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+
+import { Decompress as FzstdDecompress } from 'fzstd';
+
+import { Compression, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE } from './constants.js';
+import { DecompressError, StreamOptionError } from './errors.js';
+import type { CompressionFormat, DecompressedStream } from './types.js';
+
+/** Options of `decompress`. */
+export interface DecompressOptions {
+  /**
+   * zlib output chunk size in bytes. Default 1 MiB (`ZLIB_CHUNK_SIZE`): far fewer thread-pool round
+   * trips than zlib's 16 KiB. Memory: the decoder holds about one chunk of output plus its window.
+   */
+  chunkSize?: number;
+  /**
+   * zstd decoder: `auto` (default) uses Node's zlib zstd where it exists (Node ≥ 22.15), else the
+   * pure-JS `fzstd`; `node` requires Node's; `fzstd` forces the fallback.
+   */
+  zstdDecoder?: 'auto' | 'node' | 'fzstd';
+}
+
+type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
+
+/** Node's zstd decompressor when this runtime has one (Node ≥ 22.15), otherwise undefined. */
+export const nodeZstdDecompress: ZstdFactory | undefined = (
+  zlib as unknown as { createZstdDecompress?: ZstdFactory }
+).createZstdDecompress;
+
+/**
+ * Decompresses a byte stream whose format is detected from its first bytes (magic numbers), never
+ * from the key suffix or Content-Encoding: gzip (multi-member too, as Firehose writes), zstd (multi
+ * frame too), anything else passes through unchanged.
+ *
+ * The returned stream reports `compression` once iteration has read the first bytes, and running
+ * `bytesIn`/`bytesOut`. Corrupt or truncated input raises a `DecompressError` carrying the
+ * compressed offset reached; an error from the source propagates unchanged. Memory: about one
+ * `chunkSize` of output (default 1 MiB) plus the decoder's window and one source chunk. Breaking out
+ * of the loop destroys the decoder and returns the source iterator.
+ *
+ * @example
+ * const stream = decompress(source.bytes);
+ * for await (const line of lines(stream)) handle(line);
+ * console.log(stream.compression, stream.bytesIn, stream.bytesOut);
+ */
+export function decompress(bytes: AsyncIterable<Uint8Array>, options: DecompressOptions = {}): DecompressedStream {
+  if (options === null || typeof options !== 'object') {
+    throw new StreamOptionError('options', 'an object', options);
+  }
+  const chunkSize = options.chunkSize ?? ZLIB_CHUNK_SIZE;
+  // zlib's own floor is 64 bytes.
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 64) {
+    throw new StreamOptionError('chunkSize', 'an integer ≥ 64 (bytes)', chunkSize);
+  }
+  const zstdDecoder = options.zstdDecoder ?? 'auto';
+  if (zstdDecoder !== 'auto' && zstdDecoder !== 'node' && zstdDecoder !== 'fzstd') {
+    throw new StreamOptionError('zstdDecoder', `'auto', 'node' or 'fzstd'`, zstdDecoder);
+  }
+  if (zstdDecoder === 'node' && nodeZstdDecompress === undefined) {
+    throw new StreamOptionError('zstdDecoder', `'auto' or 'fzstd' on ${process.version} (no zlib zstd)`, zstdDecoder);
+  }
+  return new Decompressed(bytes, chunkSize, zstdDecoder);
+}
+
+/** Format named by the first bytes; needs up to 4 bytes (fewer only when the input is that short). */
+function detect(head: Uint8Array): CompressionFormat {
+  if (head.length >= 2 && head[0] === Magic.gzip[0] && head[1] === Magic.gzip[1]) return Compression.gzip;
+  if (head.length >= 4 && Magic.zstd.every((byte, i) => head[i] === byte)) return Compression.zstd;
+  return Compression.none;
+}
+
+const MAGIC_BYTES = 4;
+
+class Decompressed implements DecompressedStream {
+  compression: CompressionFormat | undefined;
+  bytesIn = 0;
+  bytesOut = 0;
+  private started = false;
+
+  constructor(
+    private readonly source: AsyncIterable<Uint8Array>,
+    private readonly chunkSize: number,
+    private readonly zstdDecoder: 'auto' | 'node' | 'fzstd',
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    if (this.started) throw new StreamOptionError('bytes', 'iterated once (decompress() is single-use)', 'a second iteration');
+    this.started = true;
+    const iterator = this.source[Symbol.asyncIterator]();
+    const head: Uint8Array[] = [];
+    let headBytes = 0;
+    let ended = false;
+    try {
+      while (headBytes < MAGIC_BYTES) {
+        const result = await iterator.next();
+        if (result.done === true) {
+          ended = true;
+          break;
+        }
+        if (result.value.byteLength === 0) continue;
+        head.push(result.value);
+        headBytes += result.value.byteLength;
+        this.bytesIn += result.value.byteLength;
+      }
+    } catch (error) {
+      ended = true;
+      throw error;
+    } finally {
+      if (!ended && headBytes < MAGIC_BYTES) await iterator.return?.();
+    }
+    const first = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
+    this.compression = detect(first.subarray(0, MAGIC_BYTES));
+    const input = this.replay(head, ended ? undefined : iterator);
+
+    if (this.compression === Compression.none) {
+      for await (const chunk of input) {
+        this.bytesOut += chunk.byteLength;
+        yield chunk;
+      }
+      return;
+    }
+    if (this.compression === Compression.gzip) {
+      yield* this.viaZlib(zlib.createGunzip({ chunkSize: this.chunkSize }), input);
+      return;
+    }
+    if (this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined) {
+      yield* this.viaZlib(nodeZstdDecompress({ chunkSize: this.chunkSize }), input);
+      return;
+    }
+    yield* this.viaFzstd(input);
+  }
+
+  /** The peeked chunks, then the rest of the source, counting compressed bytes as they pass. */
+  private async *replay(head: Uint8Array[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+    yield* head;
+    if (rest === undefined) return;
+    // for await returns the iterator when this generator is returned early, closing the source.
+    for await (const chunk of { [Symbol.asyncIterator]: () => rest }) {
+      this.bytesIn += chunk.byteLength;
+      yield chunk;
+    }
+  }
+
+  /**
+   * Runs a zlib transform on the thread pool: a pump writes input with backpressure while this
+   * generator reads output, so decoding and line splitting overlap.
+   */
+  private async *viaZlib(decoder: Transform, input: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const compression = this.compression!;
+    let sourceFailed = false;
+    let sourceError: unknown;
+    const pump = (async (): Promise<void> => {
+      try {
+        for await (const chunk of input) {
+          if (decoder.destroyed) return;
+          if (!decoder.write(chunk)) await drainedOrClosed(decoder);
+          if (decoder.destroyed) return;
+        }
+        decoder.end();
+      } catch (error) {
+        sourceFailed = true;
+        sourceError = error;
+        decoder.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    })();
+    try {
+      for await (const chunk of decoder) {
+        const bytes = chunk as Buffer;
+        this.bytesOut += bytes.byteLength;
+        yield bytes;
+      }
+    } catch (error) {
+      if (sourceFailed) throw sourceError;
+      throw new DecompressError(`Corrupt or truncated ${compression} input: ${messageOf(error)}`, {
+        compression,
+        offset: consumedBy(decoder, this.bytesIn),
+        bytesOut: this.bytesOut,
+        cause: error,
+      });
+    } finally {
+      if (!decoder.destroyed) decoder.destroy();
+      // Wait for the pump so that the source is closed (an S3 body destroyed) before we return.
+      await pump;
+    }
+    if (sourceFailed) throw sourceError;
+  }
+
+  /** Pure-JS zstd for runtimes without zlib zstd; sliced and paced so the event loop keeps turning. */
+  private async *viaFzstd(input: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const out: Uint8Array[] = [];
+    const decoder = new FzstdDecompress((data) => {
+      if (data.byteLength > 0) out.push(data);
+    });
+    let consumed = 0;
+    let lastYield = performance.now();
+    const fail = (error: unknown): DecompressError =>
+      new DecompressError(`Corrupt or truncated zstd input: ${messageOf(error)}`, {
+        compression: Compression.zstd,
+        offset: consumed,
+        bytesOut: this.bytesOut,
+        cause: error,
+      });
+    for await (const chunk of input) {
+      for (let p = 0; p < chunk.byteLength; p += FZSTD_SLICE_BYTES) {
+        const slice = chunk.subarray(p, Math.min(p + FZSTD_SLICE_BYTES, chunk.byteLength));
+        try {
+          decoder.push(slice, false);
+        } catch (error) {
+          throw fail(error);
+        }
+        consumed += slice.byteLength;
+        while (out.length > 0) {
+          const data = out.shift()!;
+          this.bytesOut += data.byteLength;
+          yield data;
+        }
+        if (performance.now() - lastYield > FZSTD_YIELD_AFTER_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+    }
+    try {
+      decoder.push(new Uint8Array(0), true);
+    } catch (error) {
+      throw fail(error);
+    }
+    for (const data of out) {
+      this.bytesOut += data.byteLength;
+      yield data;
+    }
+  }
+}
+
+function drainedOrClosed(stream: Transform): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+/** Compressed bytes the engine actually consumed, when zlib exposes it; else bytes handed over. */
+function consumedBy(decoder: Transform, handedOver: number): number {
+  const written = (decoder as unknown as { bytesWritten?: unknown }).bytesWritten;
+  return typeof written === 'number' && written > 0 && written <= handedOver ? written : handedOver;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,110 @@
+import type { CompressionFormat } from './types.js';
+
+/**
+ * Base class of every error raised by the streaming core.
+ *
+ * `linesEmitted` is filled in by the line stage (`lineBatches`/`lines`) when the error passes
+ * through it, so a caller sees how far the object had been read in lines as well as bytes.
+ */
+export class StreamError extends Error {
+  override name = 'StreamError';
+  /** Lines emitted by the line stage before the error surfaced; undefined if no line stage saw it. */
+  linesEmitted: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An option had a value outside what the stage accepts. */
+export class StreamOptionError extends StreamError {
+  override name = 'StreamOptionError';
+  /** Name of the offending option, e.g. `maxLineBytes`. */
+  readonly option: string;
+  /** The value that was passed. */
+  readonly value: unknown;
+
+  constructor(option: string, expected: string, value: unknown) {
+    super(`Option ${option} must be ${expected}; got ${describe(value)}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** Why an S3 read failed, so callers can branch without parsing messages. */
+export type S3ReadErrorCode =
+  | 'NoSuchKey'
+  | 'NoSuchBucket'
+  | 'AccessDenied'
+  | 'Aborted'
+  | 'BodyReadFailed'
+  | 'NoBody'
+  | 'Unknown';
+
+/** GetObject failed, or its body failed while being read. */
+export class S3ReadError extends StreamError {
+  override name = 'S3ReadError';
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | undefined;
+  /** Machine-readable reason; `NoSuchKey` and `AccessDenied` come from S3's error codes. */
+  readonly code: S3ReadErrorCode;
+  /** Body bytes received before the failure (0 when the request itself failed). */
+  readonly bytesRead: number;
+
+  constructor(
+    message: string,
+    context: {
+      bucket: string;
+      key: string;
+      versionId?: string | undefined;
+      code: S3ReadErrorCode;
+      bytesRead?: number;
+      cause?: unknown;
+    },
+  ) {
+    super(`${message} (s3://${context.bucket}/${context.key}, code ${context.code})`, {
+      cause: context.cause,
+    });
+    this.bucket = context.bucket;
+    this.key = context.key;
+    this.versionId = context.versionId;
+    this.code = context.code;
+    this.bytesRead = context.bytesRead ?? 0;
+  }
+}
+
+/** The compressed input was corrupt or ended early. */
+export class DecompressError extends StreamError {
+  override name = 'DecompressError';
+  readonly compression: CompressionFormat;
+  /**
+   * Compressed bytes handed to the decoder when the failure surfaced: the error lies at or before
+   * this offset (decoders buffer, so it is an upper bound, exact to within one input chunk).
+   */
+  readonly offset: number;
+  /** Decompressed bytes produced before the failure. */
+  readonly bytesOut: number;
+
+  constructor(
+    message: string,
+    context: { compression: CompressionFormat; offset: number; bytesOut: number; cause?: unknown },
+  ) {
+    super(`${message} (${context.compression}, at compressed byte ${context.offset})`, {
+      cause: context.cause,
+    });
+    this.compression = context.compression;
+    this.offset = context.offset;
+    this.bytesOut = context.bytesOut;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}

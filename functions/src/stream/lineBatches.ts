@@ -1,0 +1,52 @@
+import { createLineSplitter, resolveLineOptions } from './createLineSplitter.js';
+import type { LineSplitter } from './createLineSplitter.js';
+import { StreamError } from './errors.js';
+import type { Line, LineOptions } from './types.js';
+
+/**
+ * Splits a byte stream into lines, yielding one array per input chunk: the pipeline's shape.
+ *
+ * Arrays are never empty; a chunk that completes no line yields nothing. Memory: besides the array
+ * being yielded, the stage holds at most `maxLineBytes + 1` bytes of an unfinished line (default
+ * 1 MiB); a longer line is truncated or skipped per `longLines` and counted in `stats`. An error
+ * from the source propagates unchanged; a `StreamError` gets `linesEmitted` filled in on the way.
+ * Breaking out of the loop returns the source iterator (which closes an S3 body).
+ *
+ * @example
+ * const stats = createLineStats();
+ * for await (const batch of lineBatches(decompress(source.bytes), { stats })) {
+ *   for (const line of batch) if (line.text.includes('ERROR')) errors.push(line);
+ * }
+ */
+export function lineBatches(bytes: AsyncIterable<Uint8Array>, options: LineOptions = {}): AsyncIterable<Line[]> {
+  const resolved = resolveLineOptions(options);
+  return generate(bytes, createLineSplitter(resolved));
+}
+
+async function* generate(bytes: AsyncIterable<Uint8Array>, splitter: LineSplitter): AsyncGenerator<Line[]> {
+  const iterator = bytes[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = await iterator.next();
+      } catch (error) {
+        throw withLinesEmitted(error, splitter.linesEmitted);
+      }
+      if (result.done === true) break;
+      const batch = splitter.push(result.value);
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    // Reached on break, error or exhaustion; return() is a no-op on an exhausted iterator.
+    await iterator.return?.();
+  }
+  const last = splitter.end();
+  if (last.length > 0) yield last;
+}
+
+/** Records on a StreamError how many lines the line stage had emitted when it arrived. */
+export function withLinesEmitted(error: unknown, linesEmitted: number): unknown {
+  if (error instanceof StreamError && error.linesEmitted === undefined) error.linesEmitted = linesEmitted;
+  return error;
+}

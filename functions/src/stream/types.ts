@@ -1,0 +1,75 @@
+/** One line of a log object, as produced by the line stage. */
+export interface Line {
+  /** Decoded UTF-8 text without its terminator (LF, or CR LF). Invalid sequences are U+FFFD. */
+  text: string;
+  /** 1-based line number in the uncompressed object. */
+  number: number;
+  /** Uncompressed byte offset where the line starts. */
+  offset: number;
+  /** Length of the line in bytes before any truncation, terminator excluded. */
+  bytes: number;
+  /** True when the line was longer than `maxLineBytes` and cut to it. */
+  truncated: boolean;
+}
+
+/** What happens to a line longer than `maxLineBytes`. */
+export type LongLinePolicy = 'truncate' | 'skip';
+
+/** Counters the line stage keeps while it runs; read them after (or during) iteration. */
+export interface LineStats {
+  /** Lines emitted (skipped lines are not counted here). */
+  lines: number;
+  /** Uncompressed bytes consumed, terminators included. */
+  bytes: number;
+  /** Lines cut to `maxLineBytes` (policy `truncate`). */
+  truncatedLines: number;
+  /** Lines dropped for being longer than `maxLineBytes` (policy `skip`). */
+  skippedLines: number;
+  /** Lines that contained at least one invalid UTF-8 sequence. */
+  invalidUtf8Lines: number;
+}
+
+/** Options of the line stage (`lineBatches`, `lines`). */
+export interface LineOptions {
+  /**
+   * Longest line kept, in bytes, terminator excluded. Default 1 MiB (`DEFAULT_MAX_LINE_BYTES`).
+   * Bounds the stage's memory: the unfinished tail it carries never exceeds this many bytes.
+   */
+  maxLineBytes?: number;
+  /** What to do with a longer line: `truncate` (default) keeps its first `maxLineBytes`; `skip` drops it. */
+  longLines?: LongLinePolicy;
+  /** Counters to update while iterating; pass one made by `createLineStats()` to read them. */
+  stats?: LineStats;
+}
+
+/** Compression detected by `decompress` from the first bytes of the stream. */
+export type CompressionFormat = 'gzip' | 'zstd' | 'none';
+
+/** Decompressed bytes, with what was detected and how much went in and out. */
+export interface DecompressedStream extends AsyncIterable<Uint8Array> {
+  /** Detected format; `undefined` until iteration has read the first bytes. */
+  readonly compression: CompressionFormat | undefined;
+  /** Compressed bytes read from the source so far. */
+  readonly bytesIn: number;
+  /** Decompressed bytes yielded so far. */
+  readonly bytesOut: number;
+}
+
+/** An S3 object opened for streaming by `s3Source`. */
+export interface S3ObjectSource {
+  /**
+   * The GetObject body. Iterate it once. Breaking out of `for await`, an error, or the signal
+   * aborting destroys the body, which ends the HTTP request and frees its socket.
+   */
+  readonly bytes: AsyncIterable<Uint8Array>;
+  readonly bucket: string;
+  readonly key: string;
+  /** Entity tag as S3 returns it, quotes included. */
+  readonly etag: string | undefined;
+  readonly versionId: string | undefined;
+  /** Body length in bytes from Content-Length. */
+  readonly contentLength: number | undefined;
+  readonly lastModified: Date | undefined;
+  /** Destroys the body without reading it (for a source that is opened but never iterated). */
+  close(): void;
+}
