@@ -147,3 +147,25 @@ export function referenceLines(
   }
   return result;
 }
+
+/**
+ * Deterministic text used by the committed zstd fixtures (test/fixtures/stream/): `count` lines
+ * from a tiny LCG seeded with `seed`, some with multi-byte characters and some with ERROR.
+ */
+export function fixtureText(seed: number, count: number): string {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state;
+  };
+  const words = ['alpha', 'beta', 'gamma', 'délta', 'ε', 'request', 'user=42', '€9.99', 'timeout', 'ok'];
+  const out: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const level = next() % 50 === 0 ? 'ERROR' : 'INFO';
+    const n = 3 + (next() % 12);
+    const parts: string[] = [];
+    for (let w = 0; w < n; w++) parts.push(words[next() % words.length]!);
+    out.push(`${String(i).padStart(6, '0')} ${level} ${parts.join(' ')} #${next().toString(16)}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -134,12 +134,26 @@ class Decompressed implements DecompressedStream {
 
   /** The peeked chunks, then the rest of the source, counting compressed bytes as they pass. */
   private async *replay(head: Uint8Array[], rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
-    yield* head;
-    if (rest === undefined) return;
-    // for await returns the iterator when this generator is returned early, closing the source.
-    for await (const chunk of { [Symbol.asyncIterator]: () => rest }) {
-      this.bytesIn += chunk.byteLength;
-      yield chunk;
+    let finished = rest === undefined;
+    try {
+      yield* head;
+      if (rest === undefined) return;
+      for (;;) {
+        const result = await rest.next();
+        if (result.done === true) {
+          finished = true;
+          return;
+        }
+        this.bytesIn += result.value.byteLength;
+        yield result.value;
+      }
+    } catch (error) {
+      // A source that threw is finished; one that did not is returned below.
+      finished = true;
+      throw error;
+    } finally {
+      // Returned early (also while still replaying the head): close the source, e.g. an S3 body.
+      if (!finished) await rest?.return?.();
     }
   }
 
@@ -162,7 +176,9 @@ class Decompressed implements DecompressedStream {
       } catch (error) {
         sourceFailed = true;
         sourceError = error;
-        decoder.destroy(error instanceof Error ? error : new Error(String(error)));
+        // End rather than destroy: output already decoded still reaches the consumer before the
+        // source's error is rethrown (the decoder's own end-of-input complaint is not reported).
+        if (!decoder.destroyed) decoder.end();
       }
     })();
     try {
