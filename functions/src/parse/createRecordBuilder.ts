@@ -1,0 +1,114 @@
+import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
+import { createRedactor } from './createRedactor.js';
+import type { ErrorGroups } from './ErrorGroups.js';
+import { groupKey } from './groupKey.js';
+import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
+
+/** One finished event that qualified as a record, before redaction and grouping. */
+export interface EventInput {
+  firstLine: number;
+  lastLine: number;
+  byteOffset: number;
+  /** The event's lines joined with `\n`. */
+  text: string;
+  level: Level | 'none';
+  cls: ErrorClass;
+  format: LogFormat;
+  parsed: ParsedLine;
+  /** A line was truncated by the line stage or the event hit its multi-line bound. */
+  truncated: boolean;
+}
+
+/**
+ * Turns qualified events into error records: applies `include`/`exclude`, redacts raw text,
+ * message and string fields, caps them, computes the group, adds the record to the groups and
+ * updates the counters (records, time range, errors per minute). Returns null for excluded events.
+ */
+export function createRecordBuilder(options: {
+  source: SourceRef;
+  rules: Rules;
+  stats: ParseStats;
+  groups?: ErrorGroups | undefined;
+}): (event: EventInput) => ErrorRecord | null {
+  const { source, rules, stats, groups } = options;
+  const redactor = createRedactor(rules.redaction);
+  const count = (kind: RedactionKind): void => {
+    stats.redactions++;
+    stats.redactionsByKind[kind] = (stats.redactionsByKind[kind] ?? 0) + 1;
+  };
+  const sourceCopy: SourceRef = { bucket: source.bucket, key: source.key };
+  if (source.versionId !== undefined) sourceCopy.versionId = source.versionId;
+  if (source.etag !== undefined) sourceCopy.etag = source.etag;
+  let histogramKeys = Object.keys(stats.errorsPerMinute).length;
+
+  return (event) => {
+    if (rules.include.length > 0 && !rules.include.some((re) => re.test(event.text))) {
+      stats.excluded++;
+      return null;
+    }
+    if (rules.exclude.some((re) => re.test(event.text))) {
+      stats.excluded++;
+      return null;
+    }
+    // Redact before capping, so that a cap cannot cut a secret into a shape the patterns miss.
+    const redacted = redactor(event.text, count);
+    const raw = capUtf8(redacted, rules.maxRawBytes);
+    let message = redactor(event.parsed.message, count);
+    if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
+    const fields: Record<string, FieldValue> = {};
+    for (const [k, v] of Object.entries(event.parsed.fields)) {
+      fields[k] = typeof v === 'string' ? capUtf8(redactor(v, count), rules.maxMessageChars) : v;
+    }
+    const template = event.parsed.template === undefined ? undefined : redactor(event.parsed.template, count);
+    const { groupId, template: groupTemplate } = groupKey(message, event.cls, template);
+    const record: ErrorRecord = {
+      schema: ERROR_RECORD_SCHEMA,
+      source: sourceCopy,
+      firstLine: event.firstLine,
+      lastLine: event.lastLine,
+      byteOffset: event.byteOffset,
+      timestamp: event.parsed.timestamp,
+      level: event.level,
+      class: event.cls,
+      format: event.format,
+      message,
+      groupId,
+      fields,
+      raw,
+      truncated: event.truncated || raw.length !== redacted.length,
+    };
+    stats.records++;
+    const ts = record.timestamp;
+    if (ts !== null) {
+      if (stats.timeRange.min === null || ts < stats.timeRange.min) stats.timeRange.min = ts;
+      if (stats.timeRange.max === null || ts > stats.timeRange.max) stats.timeRange.max = ts;
+      const minute = ts.slice(0, 16);
+      const current = stats.errorsPerMinute[minute];
+      if (current !== undefined) stats.errorsPerMinute[minute] = current + 1;
+      else if (histogramKeys < HISTOGRAM_MAX_BUCKETS) {
+        stats.errorsPerMinute[minute] = 1;
+        histogramKeys++;
+      } else stats.histogramOverflow++;
+    }
+    groups?.add(record, groupTemplate);
+    return record;
+  };
+}
+
+/** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function capUtf8(text: string, maxBytes: number): string {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes, so short strings need no measuring.
+  if (text.length * 3 <= maxBytes) return text;
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const buf = Buffer.from(text, 'utf8').subarray(0, maxBytes);
+  let end = buf.length;
+  // Step back over a partial multi-byte sequence at the cut.
+  let i = end - 1;
+  while (i >= 0 && (buf[i]! & 0xc0) === 0x80) i--;
+  if (i >= 0) {
+    const lead = buf[i]!;
+    const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (end - i < need) end = i;
+  }
+  return buf.subarray(0, end).toString('utf8');
+}

@@ -1,0 +1,147 @@
+import { LEVEL_RANK } from '../constants.js';
+import type { ErrorClass, LineParser, LogFormat, ParsedLine } from '../types.js';
+import { classifyJsonObject } from './classifyJsonObject.js';
+import { levelRank, numericLevelRank, rankToLevel, statusRank, threeDigits } from './levelRank.js';
+
+const LEVEL_KEYS = ['"level"', '"severity"', '"levelname"', '"lvl"', '"log.level"', '"loglevel"', '"log_level"'];
+const STATUS_KEYS = ['"status"', '"statusCode"', '"status_code"'];
+
+/**
+ * Parser of JSON lines (also WAF logs and one-event-per-line CloudTrail). `scan` never calls
+ * `JSON.parse`: it finds the level key with `indexOf` (trying first the key that matched on the
+ * previous line, since one object uses one logger) and reads its value in place; only lines with no
+ * level key are checked for `errorType`, `errorCode`, `ConsoleLogin`, WAF `action` and status keys.
+ * A level key is authoritative, so an INFO line whose message says "ERROR" stays INFO.
+ */
+export function createJsonParser(format: LogFormat = 'json'): LineParser {
+  let preferred = 0;
+  return {
+    format,
+    multiline: false,
+    cls: 'none' as ErrorClass,
+    isHeader: () => false,
+    scan(text: string): number {
+      this.cls = 'none';
+      let rank = valueRankAt(text, LEVEL_KEYS[preferred]!);
+      if (rank < 0) {
+        for (let k = 0; k < LEVEL_KEYS.length; k++) {
+          if (k === preferred) continue;
+          rank = valueRankAt(text, LEVEL_KEYS[k]!);
+          if (rank >= 0) {
+            preferred = k;
+            break;
+          }
+        }
+      }
+      if (rank > 0) {
+        this.cls = 'level';
+        return rank;
+      }
+      // No usable level key: look for the error payloads that carry none.
+      if (text.indexOf('"errorType"') >= 0) {
+        this.cls = 'exception';
+        return LEVEL_RANK.error;
+      }
+      const code = stringValueAt(text, '"errorCode"');
+      if (code !== null && code !== '') {
+        this.cls = 'aws-error-code';
+        return LEVEL_RANK.error;
+      }
+      if (stringValueAt(text, '"ConsoleLogin"') === 'Failure') {
+        this.cls = 'console-login-failure';
+        return LEVEL_RANK.error;
+      }
+      if (text.indexOf('"webaclId"') >= 0) {
+        const action = stringValueAt(text, '"action"');
+        if (action === 'BLOCK') {
+          this.cls = 'waf-block';
+          return LEVEL_RANK.error;
+        }
+        if (action === 'CAPTCHA' || action === 'CHALLENGE') {
+          this.cls = 'waf-challenge';
+          return LEVEL_RANK.warn;
+        }
+        return LEVEL_RANK.info;
+      }
+      for (const key of STATUS_KEYS) {
+        const status = statusAt(text, key);
+        if (status > 0) {
+          const r = statusRank(status);
+          this.cls = r === LEVEL_RANK.error ? 'http-5xx' : r === LEVEL_RANK.warn ? 'http-4xx' : 'none';
+          return r;
+        }
+      }
+      return 0;
+    },
+    parse(text: string): ParsedLine {
+      let obj: unknown;
+      try {
+        obj = JSON.parse(text);
+      } catch {
+        return { level: null, class: 'none', timestamp: null, message: text, fields: {}, failed: true };
+      }
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+        return { level: null, class: 'none', timestamp: null, message: text, fields: {}, failed: true };
+      }
+      const { rank, ...parsed } = classifyJsonObject(obj as Record<string, unknown>);
+      return { ...parsed, level: rankToLevel(rank) };
+    },
+  };
+}
+
+/** Index just after `key` followed by optional spaces and a colon, or -1. */
+function valueStart(text: string, key: string): number {
+  let i = text.indexOf(key);
+  while (i >= 0) {
+    let p = i + key.length;
+    while (text.charCodeAt(p) === 32) p++;
+    if (text.charCodeAt(p) === 58) {
+      p++;
+      while (text.charCodeAt(p) === 32) p++;
+      return p;
+    }
+    // The key text appeared as a value ("msg":"level"); keep looking.
+    i = text.indexOf(key, i + 1);
+  }
+  return -1;
+}
+
+/** Level rank of the value of `key`: -1 when the key is absent, 0 when its value is not a level. */
+function valueRankAt(text: string, key: string): number {
+  const p = valueStart(text, key);
+  if (p < 0) return -1;
+  const c = text.charCodeAt(p);
+  if (c === 34) {
+    const end = text.indexOf('"', p + 1);
+    return end < 0 ? 0 : levelRank(text, p + 1, end);
+  }
+  if (c >= 48 && c <= 57) {
+    let n = 0;
+    let q = p;
+    while (q < text.length) {
+      const d = text.charCodeAt(q) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+      q++;
+    }
+    return numericLevelRank(n);
+  }
+  return 0;
+}
+
+function stringValueAt(text: string, key: string): string | null {
+  const p = valueStart(text, key);
+  if (p < 0 || text.charCodeAt(p) !== 34) return null;
+  const end = text.indexOf('"', p + 1);
+  return end < 0 ? null : text.slice(p + 1, end);
+}
+
+function statusAt(text: string, key: string): number {
+  let p = valueStart(text, key);
+  if (p < 0) return -1;
+  if (text.charCodeAt(p) === 34) p++;
+  const n = threeDigits(text, p);
+  const next = text.charCodeAt(p + 3);
+  // Exactly three digits: `"status":5000` or `"status":"200ms"` is not an HTTP status.
+  return n >= 0 && !(next >= 48 && next <= 57) ? n : -1;
+}

@@ -1,0 +1,73 @@
+import { LEVEL_RANK } from '../constants.js';
+import { findTimestamp } from '../findTimestamp.js';
+import type { ErrorClass, LineParser, LogFormat, ParsedLine } from '../types.js';
+import { levelRank } from './levelRank.js';
+
+/** How far into a line the level token is looked for: headers put it early, messages come after. */
+const HEAD_CHARS = 160;
+
+// A level word bounded by start/end, whitespace or bracket-like punctuation. `/` `-` `.` `=` are not
+// boundaries, so `/api/error`, `error-page`, `errors.log` and `x=error` are not level tokens.
+const LEVEL_WORD = /(?:^|[\s[\](|:<>,;'"])(error|err|fatal|critical|crit|severe|panic|warning|warn|info|debug|trace|dpanic)(?=$|[\s[\](|:<>,;'"])/i;
+// Syslog names that are ordinary English words only count in capitals or in brackets (Apache `[alert]`).
+const SYSLOG_WORD = /(?:^|[\s[(<|:])(EMERG|EMERGENCY|ALERT|NOTICE)(?=$|[\s\]):>|])|\[(emerg|alert|notice)\]/;
+// Android logcat: threadtime (`01-02 03:04:05.678  123  456 E Tag: msg`) and brief (`E/Tag( 123): msg`).
+const LOGCAT = /^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+\s+([VDIWEFA])\s|([VDIWEFA])\/[^(:]+\(\s*\d+\):)/;
+const LOGCAT_RANK: Readonly<Record<string, number>> = {
+  V: LEVEL_RANK.trace, D: LEVEL_RANK.debug, I: LEVEL_RANK.info, W: LEVEL_RANK.warn, E: LEVEL_RANK.error,
+  F: LEVEL_RANK.fatal, A: LEVEL_RANK.fatal,
+};
+// A Java/Python/.NET exception header line: `java.lang.IllegalStateException: boom`, `KeyError: 'x'`.
+export const EXCEPTION_HEADER = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)*(?:Exception|Error|Throwable|Exit|Interrupt)(?::|$)/;
+// Lambda runtime failures that carry no level token.
+const LAMBDA_FAILURES = ['Task timed out after', 'Runtime exited with error', 'Process exited before completing'];
+
+/**
+ * Parser of plain-text logs (and the `unknown` fallback): the first level token in the first 160
+ * characters decides (ERROR, FATAL, CRITICAL, SEVERE, PANIC, WARN/WARNING, syslog names, Apache
+ * `[error]`/`[core:error]`, Python `[ERROR]`, Node Lambda `\tERROR\t`, Android `E`), so a later
+ * "error" in the message of an INFO line does not count. Lines with no level token are errors when
+ * they are an exception header, a `Traceback`, or a Lambda runtime failure.
+ */
+export function createTextParser(format: LogFormat = 'text'): LineParser {
+  return {
+    format,
+    multiline: true,
+    cls: 'none' as ErrorClass,
+    isHeader: () => false,
+    scan(text: string): number {
+      this.cls = 'none';
+      const head = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
+      const m = LEVEL_WORD.exec(head);
+      const s = SYSLOG_WORD.exec(head);
+      let rank = 0;
+      if (m && (!s || m.index <= s.index)) rank = levelRank(m[1]!, 0, m[1]!.length);
+      else if (s) rank = levelRank(s[1] ?? s[2]!, 0, (s[1] ?? s[2]!).length);
+      if (rank === 0) {
+        const c = text.charCodeAt(0);
+        if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
+          const l = LOGCAT.exec(head);
+          if (l) rank = LOGCAT_RANK[(l[1] ?? l[2])!] ?? 0;
+        }
+      }
+      if (rank > 0) {
+        this.cls = 'level';
+        return rank;
+      }
+      if (text.startsWith('Traceback (') || EXCEPTION_HEADER.test(head) || text.startsWith('Exception in thread')) {
+        this.cls = 'exception';
+        return LEVEL_RANK.error;
+      }
+      for (const failure of LAMBDA_FAILURES) {
+        if (text.indexOf(failure) >= 0) {
+          this.cls = 'exception';
+          return LEVEL_RANK.error;
+        }
+      }
+      return 0;
+    },
+    parse(text: string): ParsedLine {
+      return { level: null, class: 'none', timestamp: findTimestamp(text), message: text.trim(), fields: {} };
+    },
+  };
+}

@@ -1,0 +1,237 @@
+/** Log formats the parse stage recognises. `unknown` falls back to generic level detection. */
+export type LogFormat =
+  | 'json'
+  | 'logfmt'
+  | 'syslog'
+  | 'text'
+  | 'access'
+  | 'alb'
+  | 'elb'
+  | 'cloudfront'
+  | 's3-access'
+  | 'vpc-flow'
+  | 'waf'
+  | 'cloudtrail'
+  | 'unknown';
+
+/** Normalised severity, lowest to highest. */
+export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** `minLevel` also accepts `any`: every event becomes a record, even one with no level at all. */
+export type MinLevel = Level | 'any';
+
+/**
+ * Why a line was classified the way it was. `none` means no signal was found.
+ * `vpc-reject`, `vpc-nodata` and `vpc-skipdata` are counted but only become records when listed in
+ * `Rules.errorClasses`.
+ */
+export type ErrorClass =
+  | 'none'
+  | 'level'
+  | 'exception'
+  | 'http-5xx'
+  | 'http-4xx'
+  | 'elb-error'
+  | 'edge-error'
+  | 'aws-error-code'
+  | 'console-login-failure'
+  | 'waf-block'
+  | 'waf-challenge'
+  | 'vpc-reject'
+  | 'vpc-nodata'
+  | 'vpc-skipdata'
+  | 'pattern';
+
+/** Kinds of secret the redactor replaces. */
+export type RedactionKind =
+  | 'aws-access-key-id'
+  | 'secret-value'
+  | 'bearer-token'
+  | 'authorization-header'
+  | 'url-password'
+  | 'private-key';
+
+/** The S3 object a record came from. */
+export interface SourceRef {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+}
+
+/** A scalar field extracted from the line (HTTP status, AWS error code, request id…). */
+export type FieldValue = string | number | boolean | null;
+
+/**
+ * One error record, written as one NDJSON line. Schema version {@link ERROR_RECORD_SCHEMA}; see
+ * `functions/src/parse/README.md` for the field-by-field description.
+ */
+export interface ErrorRecord {
+  /** Schema identifier, `logsieve.error/1`. Bumped on any incompatible change. */
+  schema: string;
+  source: SourceRef;
+  /** 1-based number of the line that started the event. */
+  firstLine: number;
+  /** 1-based number of the last line joined into the event (same as firstLine for one-line events). */
+  lastLine: number;
+  /** Uncompressed byte offset of the start of the event. */
+  byteOffset: number;
+  /** ISO 8601 (UTC) when the line carried a timestamp the format parser understood, else null. */
+  timestamp: string | null;
+  /** `none` only appears with `minLevel: "any"`, for events that carry no level. */
+  level: Level | 'none';
+  class: ErrorClass;
+  format: LogFormat;
+  /** Human-readable message (redacted), at most `maxMessageChars` characters. */
+  message: string;
+  /** Stable 16-hex-digit id of the group: a hash of the masked message and class. */
+  groupId: string;
+  /** Structured fields the format parser found (status, errorCode, errorType, requestId…). */
+  fields: Record<string, FieldValue>;
+  /** The event's original text (redacted), lines joined with `\n`, capped at `maxRawBytes`. */
+  raw: string;
+  /** True when `raw` was cut, or the event hit its multi-line bound, or the line stage truncated it. */
+  truncated: boolean;
+}
+
+/** Multi-line joining settings. */
+export interface MultilineRules {
+  /** Join continuation lines (stack frames, `Caused by:`, indented JSON) to their event. Default true. */
+  enabled: boolean;
+  /** Most lines kept in one event; further continuation lines are swallowed and the cut counted. Default 200. */
+  maxLines: number;
+  /** Most bytes of text kept in one event. Default 65 536. */
+  maxBytes: number;
+}
+
+/** Redaction settings. */
+export interface RedactionRules {
+  /** Default true. */
+  enabled: boolean;
+  /** Kinds to redact; default all. */
+  kinds: RedactionKind[];
+}
+
+/** Validated rules, as returned by `parseRules`. */
+export interface Rules {
+  /** When not empty, a record is kept only if its raw text matches one of these. */
+  include: RegExp[];
+  /** A record whose raw text matches one of these is dropped (counted in `excluded`). */
+  exclude: RegExp[];
+  /** Lowest level that becomes a record. Default `error`. */
+  minLevel: MinLevel;
+  /** Extra patterns: a line matching one is an error of class `pattern`. Costs one regex test per line. */
+  errorPatterns: RegExp[];
+  /** Classes that can become records. Default: all except the `vpc-*` classes. */
+  errorClasses: ErrorClass[];
+  multiline: MultilineRules;
+  redaction: RedactionRules;
+  /** Cap on `raw`, in UTF-8 bytes. Default 8 192. */
+  maxRawBytes: number;
+  /** Cap on `message`, in characters. Default 1 024. */
+  maxMessageChars: number;
+  /** Groups listed in the summary. Default 20. */
+  topGroups: number;
+}
+
+/** Counters of the parse stage. Read them after (or during) iteration. */
+export interface ParseStats {
+  /** Format used (detected from the first lines unless given). */
+  format: LogFormat;
+  /** Lines seen (header lines included). */
+  lines: number;
+  /** Lines recognised as headers or comments (`#Fields`, VPC header) and skipped. */
+  headerLines: number;
+  /** Events (a start line plus its continuation lines). */
+  events: number;
+  /** Records emitted. */
+  records: number;
+  /**
+   * Events per detected level. `none` counts events whose level was not looked at because the
+   * pre-filter ruled them out, or that carry no level.
+   */
+  levels: Record<Level | 'none', number>;
+  /** Events per class (only classes seen appear). */
+  classes: Partial<Record<ErrorClass, number>>;
+  /** Candidate lines whose structured parse failed (invalid JSON, short access-log line…); kept as text. */
+  parseFailures: number;
+  /** Secrets replaced, in total and per kind. */
+  redactions: number;
+  redactionsByKind: Partial<Record<RedactionKind, number>>;
+  /** Events that hit the multi-line bound (lines or bytes). */
+  multilineCuts: number;
+  /** Records dropped by `include`/`exclude`. */
+  excluded: number;
+  /** Earliest and latest record timestamp (ISO 8601), null before any. */
+  timeRange: { min: string | null; max: string | null };
+  /** Records per UTC minute, keyed `YYYY-MM-DDTHH:MM`. At most `HISTOGRAM_MAX_BUCKETS` keys. */
+  errorsPerMinute: Record<string, number>;
+  /** Records whose minute did not fit in the histogram bound. */
+  histogramOverflow: number;
+}
+
+/** One group of similar records. */
+export interface ErrorGroup {
+  groupId: string;
+  /** The masked message the group is keyed on. */
+  template: string;
+  class: ErrorClass;
+  level: Level | 'none';
+  count: number;
+  firstSeen: { line: number; timestamp: string | null; key: string };
+  lastSeen: { line: number; timestamp: string | null; key: string };
+  /** The first record of the group. */
+  sample: ErrorRecord;
+}
+
+/** Options of the `records` stage. */
+export interface RecordOptions {
+  /** Object the lines come from; copied into every record. */
+  source: SourceRef;
+  /** Format to use; detected from the first lines of the first batch when absent. */
+  format?: LogFormat;
+  /** Validated rules (see `parseRules`); defaults when absent. */
+  rules?: Rules;
+  /** Counters to fill; create with `createParseStats()` to read them afterwards. */
+  stats?: ParseStats;
+  /** Accumulator every record is added to; pass one to read the top groups afterwards. */
+  groups?: import('./ErrorGroups.js').ErrorGroups;
+  /** Stops iteration with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What a format classifier says about one line; `null` means "not interesting" (no allocation). */
+export interface Verdict {
+  level: Level | null;
+  class: ErrorClass;
+}
+
+/** Everything a classifier extracted from a candidate line. */
+export interface ParsedLine {
+  level: Level | null;
+  class: ErrorClass;
+  timestamp: string | null;
+  message: string;
+  fields: Record<string, FieldValue>;
+  /** Group template built from structured fields (access logs); when absent the message is masked. */
+  template?: string;
+  /** The structured parse failed; the line is treated as text. */
+  failed?: boolean;
+}
+
+/**
+ * A per-object parser of one format. `scan` is the hot path: it runs on every line, must not
+ * allocate for ordinary lines, returns the level rank found (0 when none, see `LEVEL_RANK`) and
+ * leaves the class in `cls`. `parse` runs only on lines that become records.
+ */
+export interface LineParser {
+  readonly format: LogFormat;
+  /** Whether multi-line events exist in this format (stack traces in text logs). */
+  readonly multiline: boolean;
+  /** Class of the line last scanned. */
+  cls: ErrorClass;
+  /** True for a header or comment line (`#Fields:`, VPC header); the parser may learn the layout from it. */
+  isHeader(text: string): boolean;
+  scan(text: string): number;
+  parse(text: string): ParsedLine;
+}
