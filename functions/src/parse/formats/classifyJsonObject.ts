@@ -37,7 +37,10 @@ export function classifyJsonObject(obj: Obj): ParsedLine & { rank: number } {
   if (errorObj) {
     fields.errorType = scalar(errorObj.errorType ?? errorObj.name ?? errorObj.type);
     const em = errorObj.errorMessage ?? errorObj.message;
-    if (message === '' || msgValue === errorObj) message = `${String(fields.errorType ?? 'Error')}: ${typeof em === 'string' ? em : ''}`;
+    // A bare error payload reads best as `Type: message`, like the runtime prints it.
+    if (message === '' || msgValue === errorObj || errorObj === obj) {
+      message = `${String(fields.errorType ?? 'Error')}: ${typeof em === 'string' ? em : ''}`;
+    }
     if (rank === 0) {
       rank = LEVEL_RANK.error;
       cls = 'exception';
