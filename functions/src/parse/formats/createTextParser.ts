@@ -38,17 +38,19 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
     scan(text: string): number {
       this.cls = 'none';
       const head = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
-      const m = LEVEL_WORD.exec(head);
-      const s = SYSLOG_WORD.exec(head);
       let rank = 0;
-      if (m && (!s || m.index <= s.index)) rank = levelRank(m[1]!, 0, m[1]!.length);
-      else if (s) rank = levelRank(s[1] ?? s[2]!, 0, (s[1] ?? s[2]!).length);
+      // Logcat's priority letter comes before the message, which may itself say FATAL; the anchored
+      // pattern fails within a few characters on other lines.
+      const c = text.charCodeAt(0);
+      if ((c >= 48 && c <= 57 && text.charCodeAt(2) === 45) || (c >= 65 && c <= 90 && text.charCodeAt(1) === 47)) {
+        const l = LOGCAT.exec(head);
+        if (l) rank = LOGCAT_RANK[(l[1] ?? l[2])!] ?? 0;
+      }
       if (rank === 0) {
-        const c = text.charCodeAt(0);
-        if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
-          const l = LOGCAT.exec(head);
-          if (l) rank = LOGCAT_RANK[(l[1] ?? l[2])!] ?? 0;
-        }
+        const m = LEVEL_WORD.exec(head);
+        const s = SYSLOG_WORD.exec(head);
+        if (m && (!s || m.index <= s.index)) rank = levelRank(m[1]!, 0, m[1]!.length);
+        else if (s) rank = levelRank(s[1] ?? s[2]!, 0, (s[1] ?? s[2]!).length);
       }
       if (rank > 0) {
         this.cls = 'level';
