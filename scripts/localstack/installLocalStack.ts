@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCALSTACK, VENV_DIR, VENV_MARKER, VENV_PYTHON } from './constants.js';
 import { LocalStackInstallError } from './errors.js';
@@ -32,16 +32,8 @@ export async function installLocalStack(progress: Progress = defaultProgress): P
     const log = createWriteStream(logFile);
     const started = Date.now();
     try {
-      const python3 = process.env.PYTHON ?? 'python3';
-      const version = await run(python3, ['--version'], log, progress, 'find python3').catch((err: unknown) => {
-        throw new LocalStackInstallError(
-          `no usable python3 ("${python3}") to install LocalStack with; install Python 3.10+ or set PYTHON`,
-          'find python3',
-          '',
-          { cause: err },
-        );
-      });
-      progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with ${version.trim()} (first use only)`);
+      const { python: python3, version } = await findPython(log, progress);
+      progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with Python ${version} at ${python3} (first use only)`);
       await rm(VENV_DIR, { recursive: true, force: true });
       await run(python3, ['-m', 'venv', VENV_DIR], log, progress, 'python3 -m venv');
       await run(
@@ -62,6 +54,37 @@ export async function installLocalStack(progress: Progress = defaultProgress): P
       log.end();
     }
   });
+}
+
+/**
+ * Finds a Python new enough for LocalStack: `PYTHON` when set, else python3.13 or python3.12 on the
+ * PATH or under pyenv, else python3 if it is 3.12 or newer. localstack-core 4.14 declares
+ * Python >= 3.10 but its S3 store uses PEP 695 syntax, which fails at the first request on 3.11.
+ */
+async function findPython(log: NodeJS.WritableStream, progress: Progress): Promise<{ python: string; version: string }> {
+  const pyenvRoot = process.env.PYENV_ROOT ?? path.join(process.env.HOME ?? '/root', '.pyenv');
+  const pyenvVersions = await readdir(path.join(pyenvRoot, 'versions')).catch(() => [] as string[]);
+  const fromPyenv = pyenvVersions
+    .filter((v) => /^3\.(1[2-9])\.\d+$/.test(v))
+    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
+    .map((v) => path.join(pyenvRoot, 'versions', v, 'bin', 'python3'));
+  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3.13', 'python3.12', ...fromPyenv, 'python3'];
+  const seen: string[] = [];
+  for (const candidate of candidates) {
+    const out = await run(candidate, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], log, () => {}, 'find python').catch(() => undefined);
+    if (out === undefined) continue;
+    const version = out.trim();
+    seen.push(`${candidate} is ${version}`);
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major === 3 && minor >= 12) return { python: candidate, version };
+  }
+  progress(`no Python >= 3.12 found (${seen.join(', ') || 'no python at all'})`);
+  throw new LocalStackInstallError(
+    `LocalStack ${LOCALSTACK.version} needs Python >= 3.12 ` +
+      `(found: ${seen.join(', ') || 'none of ' + candidates.join(', ')}); install python3.12+ or set PYTHON to one`,
+    'find python',
+    '',
+  );
 }
 
 async function installStamp(): Promise<string> {

@@ -1,0 +1,56 @@
+import { ConfigError } from './errors.js';
+import type { Config } from './types.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Reads and validates the settings from environment variables; throws a {@link ConfigError}
+ * naming the variable, what was expected and what came.
+ *
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const outputBucket = env.LOGSIEVE_OUTPUT_BUCKET?.trim();
+  if (!outputBucket) throw new ConfigError('LOGSIEVE_OUTPUT_BUCKET', 'is required: the bucket summaries and error records are written to');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(outputBucket)) {
+    throw new ConfigError('LOGSIEVE_OUTPUT_BUCKET', `expected an S3 bucket name, got "${outputBucket}"`);
+  }
+
+  let outputPrefix = env.LOGSIEVE_OUTPUT_PREFIX ?? 'logsieve/';
+  if (outputPrefix.startsWith('/')) {
+    throw new ConfigError('LOGSIEVE_OUTPUT_PREFIX', `must not start with "/", got "${outputPrefix}"`);
+  }
+  if (outputPrefix && !outputPrefix.endsWith('/')) outputPrefix += '/';
+
+  const longLines = env.LOGSIEVE_LONG_LINES ?? 'truncate';
+  if (longLines !== 'truncate' && longLines !== 'skip') {
+    throw new ConfigError('LOGSIEVE_LONG_LINES', `expected "truncate" or "skip", got "${longLines}"`);
+  }
+
+  return {
+    outputBucket,
+    outputPrefix,
+    maxLineBytes: integer(env, 'LOGSIEVE_MAX_LINE_BYTES', MiB, 1024, 64 * MiB),
+    longLines,
+    concurrency: integer(env, 'LOGSIEVE_CONCURRENCY', 4, 1, 32),
+    forceReprocess: boolean(env, 'LOGSIEVE_FORCE_REPROCESS', false),
+  };
+}
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}

@@ -1,0 +1,15 @@
+/** Settings of the processing function, read once at cold start. */
+export interface Config {
+  /** Bucket the summaries and error records go to. `LOGSIEVE_OUTPUT_BUCKET`, required. */
+  outputBucket: string;
+  /** Key prefix of everything written; always ends with '/'. `LOGSIEVE_OUTPUT_PREFIX`, default `logsieve/`. */
+  outputPrefix: string;
+  /** Longest line kept whole, in bytes. `LOGSIEVE_MAX_LINE_BYTES`, default 1 MiB, 1 KiB to 64 MiB. */
+  maxLineBytes: number;
+  /** What to do with longer lines. `LOGSIEVE_LONG_LINES`: `truncate` (default) or `skip`. */
+  longLines: 'truncate' | 'skip';
+  /** Objects processed at once per invocation. `LOGSIEVE_CONCURRENCY`, default 4, 1 to 32. */
+  concurrency: number;
+  /** Process objects even when a complete summary for the same version exists. `LOGSIEVE_FORCE_REPROCESS`, default false. */
+  forceReprocess: boolean;
+}

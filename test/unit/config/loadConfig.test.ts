@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../functions/src/config/errors.js';
+import { loadConfig } from '../../../functions/src/config/loadConfig.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'out-bucket' })).toEqual({
+      outputBucket: 'out-bucket',
+      outputPrefix: 'logsieve/',
+      maxLineBytes: 1024 * 1024,
+      longLines: 'truncate',
+      concurrency: 4,
+      forceReprocess: false,
+    });
+  });
+
+  it('reads every setting and adds the trailing slash to the prefix', () => {
+    const config = loadConfig({
+      LOGSIEVE_OUTPUT_BUCKET: 'out-bucket',
+      LOGSIEVE_OUTPUT_PREFIX: 'results',
+      LOGSIEVE_MAX_LINE_BYTES: '4096',
+      LOGSIEVE_LONG_LINES: 'skip',
+      LOGSIEVE_CONCURRENCY: '8',
+      LOGSIEVE_FORCE_REPROCESS: 'true',
+    });
+    expect(config).toMatchObject({ outputPrefix: 'results/', maxLineBytes: 4096, longLines: 'skip', concurrency: 8, forceReprocess: true });
+  });
+
+  it.each([
+    [{}, 'LOGSIEVE_OUTPUT_BUCKET', /is required/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'Bad_Bucket' }, 'LOGSIEVE_OUTPUT_BUCKET', /expected an S3 bucket name, got "Bad_Bucket"/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_OUTPUT_PREFIX: '/abs' }, 'LOGSIEVE_OUTPUT_PREFIX', /must not start with/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_MAX_LINE_BYTES: '12abc' }, 'LOGSIEVE_MAX_LINE_BYTES', /integer from 1024 to 67108864, got "12abc"/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_CONCURRENCY: '0' }, 'LOGSIEVE_CONCURRENCY', /from 1 to 32, got "0"/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_LONG_LINES: 'drop' }, 'LOGSIEVE_LONG_LINES', /"truncate" or "skip", got "drop"/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_FORCE_REPROCESS: 'maybe' }, 'LOGSIEVE_FORCE_REPROCESS', /true or false, got "maybe"/],
+  ])('rejects %j naming %s', (env, setting, message) => {
+    let caught: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).setting).toBe(setting);
+    expect((caught as ConfigError).message).toMatch(message);
+  });
+});
