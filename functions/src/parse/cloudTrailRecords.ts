@@ -108,7 +108,7 @@ export async function* cloudTrailRecords(
   let consumed = 0;
   for await (const chunk of bytes) {
     options.signal?.throwIfAborted();
-    if (tokenizer.isEnded) break; // the document ended; trailing bytes are ignored
+    if (tokenParser.isEnded) break; // the document ended; trailing bytes are ignored
     tokenizer.write(chunk);
     consumed += chunk.length;
     if (failure !== undefined) throw new CloudTrailParseError('invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: failure });
@@ -118,12 +118,12 @@ export async function* cloudTrailRecords(
     }
   }
   options.signal?.throwIfAborted();
-  if (!tokenizer.isEnded) {
-    try {
-      tokenizer.end();
-    } catch (cause) {
-      failure ??= cause;
-    }
+  // Both halves must be ended: the tokenizer catches a cut token, the token parser a cut structure.
+  try {
+    if (!tokenizer.isEnded) tokenizer.end();
+    if (!tokenParser.isEnded) tokenParser.end();
+  } catch (cause) {
+    failure ??= cause;
   }
   if (failure !== undefined) throw new CloudTrailParseError('truncated or invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: failure });
   if (!sawRecords && consumed > 0) {

@@ -32,7 +32,7 @@ const PATTERNS: Pattern[] = [
     kind: 'authorization-header',
     hint: (l) => l.includes('authorization'),
     // Header in text (`Authorization: Basic …`) or JSON (`"authorization":"…"`); value to the quote or line end.
-    re: /(\b(?:proxy-)?authorization"?\s*[:=]\s*"?)(?!\[REDACTED)([^"\r\n,}]+)/gi,
+    re: /(\b(?:proxy-)?authorization"?\s*[:=]\s*"?)(?!\[REDACTED)([^\s"\r\n,}][^"\r\n,}]*)/gi,
     replace: (_m, prefix) => `${prefix}${mark('authorization-header')}`,
   },
   {
@@ -52,7 +52,7 @@ const PATTERNS: Pattern[] = [
     hint: (l) => /secret|passw|pwd|token|api.?key|credential|private.?key/.test(l),
     // key (optionally quoted) then = or :, then a quoted or bare value. Keys like `tokenCount` are
     // excluded by requiring the secret word to end the key.
-    re: /(["']?[\w.-]*(?:secret|secret[_-]?access[_-]?key|password|passwd|pwd|token|api[_-]?key|apikey|credentials?|private[_-]?key)["']?\s*[:=]\s*)(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,;&}"']+))/gi,
+    re: /(["']?[\w.-]*(?:secret|secret[_-]?access[_-]?key|password|passwd|pwd|token|api[_-]?key|apikey|credentials?|private[_-]?key)["']?(?:\s*:\s*|=))(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,;&}"']+))/gi,
     replace: (match, prefix, dq, sq, bare) => {
       const value = dq ?? sq ?? bare ?? '';
       // Empty, null-ish and already-redacted values are not secrets.

@@ -29,6 +29,8 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
     if (seen >= DETECT_LINES) break;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
+    // Continuation lines (frames, indented JSON) say nothing about the format of the records.
+    if (/^(?:\s|Caused by:|\.\.\. \d|[}\]])/.test(line)) continue;
     seen++;
     const format = lineFormat(line);
     votes.set(format, (votes.get(format) ?? 0) + (format === 'cloudfront' || format === 'vpc-flow' ? 2 : 1));
@@ -45,6 +47,8 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
     }
   }
   if (best === 'unknown' && hint !== undefined && seen === 0) return hint;
+  // Plain text with some level tokens is text even when most lines carry none.
+  if (best === 'unknown' && (votes.get('text') ?? 0) > 0) return 'text';
   return best;
 }
 
