@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ErrorGroups } from '../../../functions/src/parse/ErrorGroups.js';
+import { groupKey } from '../../../functions/src/parse/groupKey.js';
+import { maskVariables } from '../../../functions/src/parse/maskVariables.js';
+import type { ErrorRecord } from '../../../functions/src/parse/types.js';
+
+const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
+const uuid = fc.uuid();
+const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), minLength: 1, maxLength: 10 });
+const path = fc.array(word, { minLength: 2, maxLength: 5 }).map((s) => `/${s.join('/')}`);
+const quoted = fc.string({ minLength: 0, maxLength: 20 }).map((s) => `"${s.replace(/["\\\n]/g, '')}"`);
+const iso = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
+const number = fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e6, noNaN: true }).map((d) => d.toFixed(2)));
+
+/** A template with typed holes, as a real logger would have. */
+const TEMPLATES: Array<[string, Array<fc.Arbitrary<string | number>>]> = [
+  ['Timeout after {}ms calling {} for request {}', [number, ipv4, uuid]],
+  ['User {} not found in {}', [number, path]],
+  ['Failed to open {}: permission denied (uid={})', [path, number]],
+  ['Unexpected token {} in JSON at position {} at {}', [quoted, number, iso]],
+  ['Connection reset by peer {}:{} session 0x{}', [ipv4, number, hex(12)]],
+];
+
+function fill(template: string, values: Array<string | number>): string {
+  let i = 0;
+  return template.replace(/\{\}/g, () => String(values[i++]));
+}
+
+describe('maskVariables', () => {
+  it('masks the usual variable parts', () => {
+    expect(maskVariables('user 42 from 10.0.0.1 took 35ms')).toBe('user <*> from <*> took <*>');
+    expect(maskVariables('2024-03-01T10:00:00.123Z req 3f1c0d8e-1111-4a2b-9c3d-0123456789ab failed')).toBe('<*> req <*> failed');
+    expect(maskVariables('open /var/task/index.js failed: "no such file"')).toBe('open <*> failed: <*>');
+    expect(maskVariables('key=abc status=ok')).toBe('key=<*> status=<*>');
+    expect(maskVariables('addr fe80::1ff:fe23:4567:890a id 0xdeadbeef')).toBe('addr <*> id <*>');
+    expect(maskVariables("don't stop")).toBe("don't stop");
+  });
+
+  it('is idempotent on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
+      const once = maskVariables(s);
+      expect(maskVariables(once)).toBe(once);
+    }), { numRuns: 2_000 });
+  });
+
+  it('is idempotent on log-like text', () => {
+    const arb = fc.integer({ min: 0, max: TEMPLATES.length - 1 }).chain((t) =>
+      fc.tuple(...TEMPLATES[t]![1]).map((values) => fill(TEMPLATES[t]![0], values)));
+    fc.assert(fc.property(arb, (s) => {
+      const once = maskVariables(s);
+      expect(maskVariables(once)).toBe(once);
+    }), { numRuns: 500 });
+  });
+
+  it('maps random variable values in a known template to one group, and templates to distinct groups', () => {
+    const ids = TEMPLATES.map(([template, holes], t) => {
+      const seen = new Set<string>();
+      fc.assert(fc.property(fc.tuple(...holes), (values) => {
+        seen.add(groupKey(fill(template, values), 'level').groupId);
+      }), { numRuns: 200, seed: 42 + t });
+      expect(seen.size).toBe(1);
+      return [...seen][0];
+    });
+    expect(new Set(ids).size).toBe(TEMPLATES.length);
+  });
+});
+
+describe('groupKey', () => {
+  it('is stable and depends on the class', () => {
+    const a = groupKey('disk 90% full', 'level');
+    expect(a).toEqual(groupKey('disk 75% full', 'level'));
+    expect(a.groupId).toMatch(/^[0-9a-f]{16}$/);
+    expect(groupKey('disk 90% full', 'exception').groupId).not.toBe(a.groupId);
+  });
+
+  it('uses a given template as is', () => {
+    expect(groupKey('anything', 'http-5xx', '502 GET /orders/{id}').template).toBe('502 GET /orders/{id}');
+  });
+});
+
+describe('ErrorGroups', () => {
+  const record = (groupId: string, line: number): ErrorRecord => ({
+    schema: 'logsieve.error/1', source: { bucket: 'b', key: 'k' }, firstLine: line, lastLine: line, byteOffset: 0,
+    timestamp: null, level: 'error', class: 'level', format: 'text', message: '', groupId, fields: {}, raw: '', truncated: false,
+  });
+
+  it('counts, orders by count then first line, and bounds the number of groups', () => {
+    const groups = new ErrorGroups({ maxGroups: 2 });
+    groups.add(record('a', 1), 'A');
+    groups.add(record('b', 2), 'B');
+    groups.add(record('b', 3), 'B');
+    groups.add(record('c', 4), 'C');
+    expect(groups.top().map((g) => [g.groupId, g.count, g.firstSeen.line, g.lastSeen.line])).toEqual([['b', 2, 2, 3], ['a', 1, 1, 1]]);
+    expect(groups.untracked).toBe(1);
+    expect(groups.total).toBe(4);
+    expect(() => new ErrorGroups({ maxGroups: 0 })).toThrow(/maxGroups/);
+  });
+});
