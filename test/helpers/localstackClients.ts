@@ -1,18 +1,15 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
+import { LOCAL_AWS, localClients } from '../../scripts/local/localClients.js';
 
-/** Region and dummy credentials every LocalStack client and the handler under test use. */
-export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } as const;
+export { LOCAL_AWS } from '../../scripts/local/localClients.js';
+export { uniqueName } from '../../scripts/local/uniqueName.js';
 
 /** The endpoint the global setup started, plus S3 and SQS clients pointed at it. */
 export function localstackClients(): { endpoint: string; s3: S3Client; sqs: SQSClient } {
   const endpoint = inject('localstackEndpoint');
-  return {
-    endpoint,
-    s3: new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true }),
-    sqs: new SQSClient({ ...LOCAL_AWS, endpoint }),
-  };
+  return { endpoint, ...localClients(endpoint) };
 }
 
 /**
@@ -28,9 +25,4 @@ export function useLocalstackEnv(endpoint: string, extra: Record<string, string>
     POWERTOOLS_LOG_LEVEL: 'WARN',
     ...extra,
   });
-}
-
-/** A bucket or queue name no other test uses. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }

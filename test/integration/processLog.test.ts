@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Summary } from '../../functions/src/pipeline/types.js';
 import { localstackClients, uniqueName, useLocalstackEnv } from '../helpers/localstackClients.js';
-import { createNotificationPipe, receiveNotifications } from '../helpers/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
 import { sampleLog } from '../helpers/sampleLog.js';
 
 const { endpoint, s3, sqs } = localstackClients();

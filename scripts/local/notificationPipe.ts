@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { uniqueName } from './localstackClients.js';
+import { uniqueName } from './uniqueName.js';
 
 /** An input bucket whose ObjectCreated notifications go to an SQS queue, as the CDK construct wires it. */
 export interface NotificationPipe {
