@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { BucketProps, CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PIPELINE_DEFAULTS } from './constants.js';
+import { LogProcessorFunction } from './LogProcessorFunction.js';
+import { resolvePipelineSettings } from './resolvePipelineSettings.js';
+import type { LogProcessingPipelineProps, PipelineSettings } from './types.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Id of the singleton CDK adds to a stack for notifications on buckets it does not own. */
+const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * The whole logsieve pipeline as one construct: input bucket → S3 notification → SQS queue (with
+ * DLQ) → processing function → outputs under a prefix of the output bucket, with alarms.
+ * Settings come from props, then `logsieve:*` context, then PIPELINE_DEFAULTS; a bad one fails
+ * synth with a PipelineSettingsError naming it.
+ *
+ * @example
+ * new LogProcessingPipeline(this, 'Logs', { inputBucketName: 'my-logs', inputPrefix: 'app/', outputToInputBucket: true });
+ */
+export class LogProcessingPipeline extends Construct {
+  readonly settings: PipelineSettings;
+  readonly inputBucket: IBucket;
+  readonly outputBucket: IBucket;
+  /** Destination of S3 server access logs, when this construct made one. */
+  readonly accessLogsBucket: Bucket | undefined;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly processor: LogProcessorFunction;
+  readonly alarmTopic: ITopic | undefined;
+  readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm };
+
+  constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
+    super(scope, id);
+    const s = resolvePipelineSettings(props, (key) => this.node.tryGetContext(key));
+    this.settings = s;
+
+    // Buckets
+    const createsInput = !props.inputBucket && s.inputBucketName === undefined;
+    const createsOutput = !s.outputToInputBucket && !props.outputBucket && s.outputBucketName === undefined;
+    this.accessLogsBucket = s.serverAccessLogs && (createsInput || createsOutput) ? this.makeAccessLogsBucket() : undefined;
+    const inputBucket = props.inputBucket
+      ?? (s.inputBucketName !== undefined
+        ? Bucket.fromBucketName(this, 'InputBucket', s.inputBucketName)
+        : new Bucket(this, 'InputBucket', {
+          ...this.bucketHygiene('input/'),
+          // A name known before the bucket exists lets the queue policy name it exactly without a cycle (see notifyNewBucket).
+          bucketName: Fn.join('', [`logsieve-${shortHash(this.node.path)}-`, Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
+        }));
+    this.inputBucket = inputBucket;
+    this.outputBucket = s.outputToInputBucket
+      ? inputBucket
+      : props.outputBucket
+        ?? (s.outputBucketName !== undefined
+          ? Bucket.fromBucketName(this, 'OutputBucket', s.outputBucketName)
+          : new Bucket(this, 'OutputBucket', this.bucketHygiene('output/')));
+    if (this.outputBucket instanceof Bucket && this.outputBucket.node.scope === this) {
+      this.outputBucket.addLifecycleRule({
+        id: 'AbortIncompleteOutputUploads',
+        prefix: s.outputPrefix || undefined,
+        abortIncompleteMultipartUploadAfter: Duration.days(PIPELINE_DEFAULTS.abortIncompleteUploadDays),
+      });
+      if (s.outputExpirationDays !== undefined) {
+        this.outputBucket.addLifecycleRule({ id: 'ExpireOutputs', prefix: s.outputPrefix || undefined, expiration: Duration.days(s.outputExpirationDays) });
+      }
+    }
+    if (this.outputBucket === inputBucket && s.outputPrefix.startsWith(s.inputPrefix)) {
+      Annotations.of(this).addWarningV2(
+        'logsieve:outputUnderInputPrefix',
+        `outputPrefix "${s.outputPrefix}" lies under inputPrefix "${s.inputPrefix}" in the same bucket: each output object notifies the queue and the handler drops it.`,
+      );
+    }
+
+    // Queues
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.deadLetterRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the notification queue; a DLQ of a DLQ would only move the problem.',
+    });
+    this.queue = new Queue(this, 'Queue', {
+      visibilityTimeout: Duration.seconds(s.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
+    });
+
+    // Notifications
+    if (inputBucket instanceof Bucket && inputBucket.node.scope === this) {
+      this.notifyNewBucket(inputBucket, s);
+    } else {
+      this.notifyImportedBucket(inputBucket, s);
+    }
+
+    // Function
+    this.processor = new LogProcessorFunction(this, 'Processor', {
+      entry: props.entry ?? path.join(REPO_ROOT, PIPELINE_DEFAULTS.entry),
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      memorySize: s.memorySize,
+      timeout: Duration.seconds(s.timeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      description: 'logsieve: finds error records in S3 log objects named by SQS-delivered S3 notifications',
+      environment: handlerEnvironment(s),
+    });
+    this.processor.bindInputBucket(inputBucket, s.inputPrefix);
+    this.processor.bindOutputBucket(this.outputBucket, s.outputPrefix);
+    this.processor.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: s.batchSize,
+        maxBatchingWindow: s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
+        reportBatchItemFailures: true,
+        maxConcurrency: s.maxConcurrency,
+      }),
+    );
+    Validations.of(this.processor).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
+    });
+
+    // Alarms
+    this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
+    this.alarms = {
+      deadLetterQueueNotEmpty: new Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
+        alarmDescription: 'logsieve: messages in the dead-letter queue (objects that failed maxReceiveCount times)',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      functionErrors: new Alarm(this, 'FunctionErrorsAlarm', {
+        alarmDescription: 'logsieve: the processing function threw (whole batch returned to the queue)',
+        metric: this.processor.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: s.functionErrorsAlarmThreshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      oldestMessageAge: new Alarm(this, 'OldestMessageAgeAlarm', {
+        alarmDescription: 'logsieve: the queue is falling behind (oldest notification waiting too long)',
+        metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: s.oldestMessageAgeAlarmSeconds,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 5,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    };
+    if (this.alarmTopic) {
+      const action = new SnsAction(this.alarmTopic);
+      for (const alarm of Object.values(this.alarms)) {
+        (alarm as Alarm).addAlarmAction(action);
+        (alarm as Alarm).addOkAction(action);
+      }
+    }
+  }
+
+  private bucketHygiene(accessLogsPrefix: string): BucketProps {
+    return {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: this.accessLogsBucket ? accessLogsPrefix : undefined,
+    };
+  }
+
+  private makeAccessLogsBucket(): Bucket {
+    const bucket = new Bucket(this, 'AccessLogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(PIPELINE_DEFAULTS.accessLogsRetentionDays) }],
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server-access-log destination of the pipeline buckets; logging it into itself would log its own log deliveries.',
+    });
+    return bucket;
+  }
+
+  /**
+   * A bucket made here carries its notification in its own NotificationConfiguration: no custom
+   * resource and no extra Lambda function. S3 checks at that moment that it may send to the queue,
+   * so the bucket waits for the queue policy; the policy names the bucket by its precomputed ARN
+   * instead of a reference, which would close a dependency cycle.
+   */
+  private notifyNewBucket(bucket: Bucket, s: PipelineSettings): void {
+    const cfnBucket = bucket.node.defaultChild as CfnBucket;
+    const bucketArn = Fn.join('', [`arn:${Aws.PARTITION}:s3:::`, cfnBucket.bucketName as string]);
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowInputBucketNotifications',
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    cfnBucket.notificationConfiguration = {
+      queueConfigurations: filters(s).map((rules) => ({
+        event: 's3:ObjectCreated:*',
+        queue: this.queue.queueArn,
+        ...(rules.length > 0 ? { filter: { s3Key: { rules } } } : {}),
+      })),
+    };
+    const queuePolicy = this.queue.node.tryFindChild('Policy');
+    if (queuePolicy) cfnBucket.node.addDependency(queuePolicy);
+  }
+
+  /** A bucket made elsewhere can only be changed through CDK's notifications custom resource. */
+  private notifyImportedBucket(bucket: IBucket, s: PipelineSettings): void {
+    for (const rules of filters(s)) {
+      const filter = Object.fromEntries(rules.map((r) => [r.name, r.value]));
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), filter);
+    }
+    const handler = Stack.of(this).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
+    if (handler) {
+      Validations.of(handler).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "CDK's own BucketNotificationsHandler (sets notifications on an imported bucket) logs through AWSLambdaBasicExecutionRole; aws-cdk-lib does not let its role be replaced.",
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: "aws-cdk-lib grants its BucketNotificationsHandler s3:PutBucketNotification on '*'; it only changes the buckets named by its custom resources.",
+        },
+        { id: 'AwsSolutions-L1', reason: "The runtime of CDK's BucketNotificationsHandler is chosen by aws-cdk-lib, not by this project." },
+      );
+    }
+  }
+}
+
+/** One S3 key filter (prefix and/or suffix rules) per input suffix, or one for any suffix. */
+function filters(s: PipelineSettings): { name: 'prefix' | 'suffix'; value: string }[][] {
+  const prefixRule = s.inputPrefix ? [{ name: 'prefix' as const, value: s.inputPrefix }] : [];
+  if (s.inputSuffixes.length === 0) return [prefixRule];
+  return s.inputSuffixes.map((suffix) => [...prefixRule, { name: 'suffix' as const, value: suffix }]);
+}
+
+function handlerEnvironment(s: PipelineSettings): Record<string, string> {
+  const env: Record<string, string> = {
+    POWERTOOLS_SERVICE_NAME: PIPELINE_DEFAULTS.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: PIPELINE_DEFAULTS.metricsNamespace,
+    LOGSIEVE_FORCE_REPROCESS: String(s.forceReprocess),
+  };
+  if (s.maxLineBytes !== undefined) env.LOGSIEVE_MAX_LINE_BYTES = String(s.maxLineBytes);
+  if (s.longLines !== undefined) env.LOGSIEVE_LONG_LINES = s.longLines;
+  if (s.handlerConcurrency !== undefined) env.LOGSIEVE_CONCURRENCY = String(s.handlerConcurrency);
+  if (s.rulesJson !== undefined) env.LOGSIEVE_RULES = s.rulesJson;
+  return env;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
