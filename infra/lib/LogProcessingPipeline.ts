@@ -176,6 +176,12 @@ export class LogProcessingPipeline extends Construct {
   }
 
   private bucketHygiene(accessLogsPrefix: string): BucketProps {
+    if (!this.accessLogsBucket) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'Server access logging of the pipeline buckets was turned off with the serverAccessLogs setting (false) by whoever deploys this stack.',
+      });
+    }
     return {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -234,7 +240,7 @@ export class LogProcessingPipeline extends Construct {
   private notifyImportedBucket(bucket: IBucket, s: PipelineSettings): void {
     for (const rules of filters(s)) {
       const filter = Object.fromEntries(rules.map((r) => [r.name, r.value]));
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), filter);
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), ...(rules.length > 0 ? [filter] : []));
     }
     const handler = Stack.of(this).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
     if (handler) {
