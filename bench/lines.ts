@@ -1,0 +1,298 @@
+/**
+ * Line-stage benchmark: `npm run bench:lines [-- --size-mb 512 --big-size-mb 2048 --runs 3]`.
+ *
+ * Generates (once, from a fixed seed; reused from bench/.data/) a realistic text log with ~2%
+ * ERROR lines and stack traces, plus its .gz, and times, in a fresh child process per run so that
+ * peak RSS is clean:
+ *   - our pipeline, lines(decompress(file)) with a per-line `includes('ERROR')`, plain and gzip;
+ *   - the same with lineBatches (the pipeline's shape);
+ *   - the limits: a bare chunk drain of the file and a bare gunzip drain (1 MiB chunks);
+ *   - node:readline over the plain file (what users write today);
+ *   - `grep -c ERROR` and `zcat | grep -c ERROR`;
+ *   - our gzip pipeline on a 4× larger input, to show that memory does not grow with input.
+ * Cases run round-robin and each figure is the median of `--runs` runs. Event-loop delay is
+ * sampled with perf_hooks.monitorEventLoopDelay (1 ms resolution) during every Node case.
+ * The last line printed is one JSON object with the headline ratios.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, createReadStream } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
+
+import { decompress } from '../functions/src/stream/decompress.js';
+import { lineBatches } from '../functions/src/stream/lineBatches.js';
+import { lines } from '../functions/src/stream/lines.js';
+import { ensureAppLogFiles } from './generateLog.js';
+import type { AppLogFiles } from './generateLog.js';
+
+const MiB = 1024 * 1024;
+const READ_CHUNK = MiB;
+const SEED = 20261126;
+
+/** What one child run reports. */
+interface ChildResult {
+  case: string;
+  wallMs: number;
+  /** Uncompressed bytes seen (for throughput). */
+  bytes: number;
+  lines: number;
+  errors: number;
+  maxRssMiB: number;
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+}
+
+type NodeCase = (file: string) => Promise<{ bytes: number; lines: number; errors: number }>;
+
+/** Cases that run inside a child process; `file` is the plain or gzip path given by the parent. */
+const NODE_CASES: Record<string, NodeCase> = {
+  async idle() {
+    return { bytes: 0, lines: 0, errors: 0 };
+  },
+  async drain(file) {
+    let bytes = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) bytes += (chunk as Buffer).length;
+    return { bytes, lines: 0, errors: 0 };
+  },
+  async gunzipDrain(file) {
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+    createReadStream(file, { highWaterMark: READ_CHUNK }).pipe(gunzip);
+    let bytes = 0;
+    for await (const chunk of gunzip) bytes += (chunk as Buffer).length;
+    return { bytes, lines: 0, errors: 0 };
+  },
+  async ours(file) {
+    const stream = decompress(createReadStream(file, { highWaterMark: READ_CHUNK }));
+    let count = 0;
+    let errors = 0;
+    for await (const line of lines(stream)) {
+      count += 1;
+      if (line.text.includes('ERROR')) errors += 1;
+    }
+    return { bytes: stream.bytesOut, lines: count, errors };
+  },
+  async oursBatches(file) {
+    const stream = decompress(createReadStream(file, { highWaterMark: READ_CHUNK }));
+    let count = 0;
+    let errors = 0;
+    for await (const batch of lineBatches(stream)) {
+      count += batch.length;
+      for (const line of batch) if (line.text.includes('ERROR')) errors += 1;
+    }
+    return { bytes: stream.bytesOut, lines: count, errors };
+  },
+  async readline(file) {
+    let count = 0;
+    let errors = 0;
+    let bytes = 0;
+    const input = createReadStream(file);
+    input.on('data', (chunk) => {
+      bytes += chunk.length;
+    });
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      count += 1;
+      if (line.includes('ERROR')) errors += 1;
+    }
+    return { bytes, lines: count, errors };
+  },
+};
+
+async function runChild(name: string, file: string): Promise<void> {
+  const run = NODE_CASES[name];
+  if (run === undefined) throw new Error(`Unknown --case ${name}; expected one of ${Object.keys(NODE_CASES).join(', ')}`);
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const start = performance.now();
+  const counts = await run(file);
+  const wallMs = performance.now() - start;
+  histogram.disable();
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  const result: ChildResult = {
+    case: name,
+    wallMs,
+    ...counts,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    loopP50Ms: ms(histogram.percentile(50)),
+    loopP99Ms: ms(histogram.percentile(99)),
+    loopMaxMs: ms(histogram.max),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Spawns `node --import tsx bench/lines.ts --case name --file f` and parses its report. */
+function spawnNodeCase(name: string, file: string): Promise<ChildResult> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--case', name, '--file', file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`case ${name} exited with ${code}: ${out}`));
+      try {
+        resolve(JSON.parse(last) as ChildResult);
+      } catch (error) {
+        reject(new Error(`case ${name} printed no report: ${out}`, { cause: error }));
+      }
+    });
+  });
+}
+
+/** Runs a shell pipeline, timing it from spawn to exit; returns its stdout as the error count. */
+function spawnShellCase(name: string, command: string, bytes: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - start;
+      // grep -c exits 1 when it counts zero; anything else is a failure.
+      if (code !== 0 && code !== 1) return reject(new Error(`${command} exited with ${code}`));
+      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN });
+    });
+  });
+}
+
+interface CaseSpec {
+  label: string;
+  run: () => Promise<ChildResult>;
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      case: { type: 'string' },
+      file: { type: 'string' },
+      'size-mb': { type: 'string', default: '512' },
+      'big-size-mb': { type: 'string', default: '2048' },
+      runs: { type: 'string', default: '3' },
+    },
+  });
+  if (values.case !== undefined) {
+    if (values.file === undefined) throw new Error('--case needs --file');
+    await runChild(values.case, values.file);
+    return;
+  }
+  const sizeMB = Number(values['size-mb']);
+  const bigSizeMB = Number(values['big-size-mb']);
+  const runs = Number(values.runs);
+  if (!(sizeMB > 0) || !(bigSizeMB > 0) || !(runs >= 1)) throw new Error('--size-mb, --big-size-mb and --runs must be positive');
+  const dir = fileURLToPath(new URL('./.data/', import.meta.url));
+  const say = (m: string): void => console.log(`[bench:lines] ${m}`);
+
+  const half: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB, seed: SEED, log: say });
+  const big: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB: bigSizeMB, seed: SEED, log: say });
+  const uncompressed = half.counts.bytes;
+  say(`input: ${(uncompressed / MiB).toFixed(0)} MiB, ${half.counts.lines} lines, ${half.counts.errorLines} ERROR lines (${((100 * half.counts.errorLines) / half.counts.lines).toFixed(2)}%); big: ${(big.counts.bytes / MiB).toFixed(0)} MiB`);
+  say(`runs per case: ${runs}, round-robin; ${process.version}, ${process.platform}/${process.arch}; other work on this machine may add noise`);
+
+  const q = (p: string): string => `'${p.replaceAll("'", "'\\''")}'`;
+  const cases: Record<string, CaseSpec> = {
+    idle: { label: 'node idle (RSS baseline)', run: () => spawnNodeCase('idle', half.plain) },
+    drainPlain: { label: 'bare chunk drain, plain', run: () => spawnNodeCase('drain', half.plain) },
+    oursPlain: { label: 'ours lines(), plain', run: () => spawnNodeCase('ours', half.plain) },
+    oursBatchesPlain: { label: 'ours lineBatches(), plain', run: () => spawnNodeCase('oursBatches', half.plain) },
+    readlinePlain: { label: 'node:readline, plain', run: () => spawnNodeCase('readline', half.plain) },
+    grep: { label: 'grep -c ERROR', run: () => spawnShellCase('grep', `grep -c ERROR ${q(half.plain)}`, uncompressed) },
+    gunzipDrain: { label: 'bare gunzip drain (1 MiB)', run: () => spawnNodeCase('gunzipDrain', half.gz) },
+    oursGz: { label: 'ours lines(), gzip', run: () => spawnNodeCase('ours', half.gz) },
+    oursBatchesGz: { label: 'ours lineBatches(), gzip', run: () => spawnNodeCase('oursBatches', half.gz) },
+    zcatGrep: { label: 'zcat | grep -c ERROR', run: () => spawnShellCase('zcatGrep', `zcat ${q(half.gz)} | grep -c ERROR`, uncompressed) },
+    oursGzBig: { label: `ours lines(), gzip, ${bigSizeMB} MB`, run: () => spawnNodeCase('ours', big.gz) },
+  };
+  const results: Record<string, ChildResult[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let r = 1; r <= runs; r++) {
+    for (const [key, spec] of Object.entries(cases)) {
+      const result = await spec.run();
+      results[key]!.push(result);
+      say(`run ${r}/${runs} ${spec.label}: ${(result.wallMs / 1000).toFixed(2)} s`);
+    }
+  }
+
+  // Correctness first: every counting case must agree with the generator's exact count.
+  const expectedErrors = (key: string): number => (key === 'oursGzBig' ? big.counts.errorLines : half.counts.errorLines);
+  for (const [key, list] of Object.entries(results)) {
+    if (key === 'idle' || key === 'drainPlain' || key === 'gunzipDrain') continue;
+    for (const r of list) {
+      if (r.errors !== expectedErrors(key)) throw new Error(`${key} counted ${r.errors} ERROR lines, expected ${expectedErrors(key)}`);
+    }
+  }
+
+  const med = (key: string, field: keyof ChildResult): number => median(results[key]!.map((r) => r[field] as number));
+  const wall = (key: string): number => med(key, 'wallMs');
+  const header = ['case', 'wall s (median)', 'MiB/s', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
+  const rows = Object.entries(cases).map(([key, spec]) => {
+    const bytes = key === 'oursGzBig' ? big.counts.bytes : uncompressed;
+    return [
+      spec.label,
+      (wall(key) / 1000).toFixed(3),
+      ((bytes / MiB) / (wall(key) / 1000)).toFixed(0),
+      Number.isNaN(med(key, 'maxRssMiB')) ? '-' : med(key, 'maxRssMiB').toFixed(0),
+      Number.isNaN(med(key, 'loopP99Ms')) ? '-' : `${med(key, 'loopP50Ms')}/${med(key, 'loopP99Ms')}/${med(key, 'loopMaxMs')}`,
+      results[key]!.map((r) => (r.wallMs / 1000).toFixed(2)).join(' '),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+
+  let ndjsonWallVsGrep: number | null = null;
+  const ndjsonModule = new URL('./ndjsonCase.ts', import.meta.url);
+  if (existsSync(ndjsonModule)) {
+    const mod = (await import(ndjsonModule.href)) as { runNdjsonCase?: (o: { dir: string; sizeMB: number }) => Promise<unknown> };
+    if (typeof mod.runNdjsonCase === 'function') {
+      const got = await mod.runNdjsonCase({ dir, sizeMB });
+      const value =
+        typeof got === 'number'
+          ? got
+          : ((got as { ndjsonWallVsGrep?: unknown; wallVsGrep?: unknown } | null)?.ndjsonWallVsGrep ??
+            (got as { wallVsGrep?: unknown } | null)?.wallVsGrep);
+      ndjsonWallVsGrep = typeof value === 'number' ? round(value) : null;
+      say(`ndjson case: ${JSON.stringify(got)}`);
+    } else {
+      say('note: bench/ndjsonCase.ts has no runNdjsonCase export yet; ndjsonWallVsGrep is null');
+    }
+  } else {
+    say('note: bench/ndjsonCase.ts does not exist yet; ndjsonWallVsGrep is null');
+  }
+
+  const worst = (field: 'loopP99Ms' | 'loopMaxMs'): number => Math.max(med('oursPlain', field), med('oursGz', field));
+  const summary = {
+    gzipThroughputVsDrain: round(wall('gunzipDrain') / wall('oursGz')),
+    gzipWallVsZcatGrep: round(wall('oursGz') / wall('zcatGrep')),
+    plainWallVsGrep: round(wall('oursPlain') / wall('grep')),
+    readlineSpeedup: round(wall('readlinePlain') / wall('oursPlain')),
+    loopP99Ms: round(worst('loopP99Ms')),
+    loopMaxMs: round(worst('loopMaxMs')),
+    peakRssMiB: round(Math.max(med('oursPlain', 'maxRssMiB'), med('oursGz', 'maxRssMiB')), 1),
+    rssGrowth2GbVsHalfGb: round(med('oursGzBig', 'maxRssMiB') / med('oursGz', 'maxRssMiB'), 3),
+    ndjsonWallVsGrep,
+  };
+  say(`targets: gzipThroughputVsDrain ≥ 0.8, gzipWallVsZcatGrep ≤ 0.55, plainWallVsGrep ≤ 6, loopP99Ms ≤ 5, loopMaxMs ≤ 25, peakRssMiB ≤ 160, rssGrowth2GbVsHalfGb ≤ 1.1`);
+  say(`lines() vs lineBatches(): plain ${round(wall('oursPlain') / wall('oursBatchesPlain'))}×, gzip ${round(wall('oursGz') / wall('oursBatchesGz'))}× the wall`);
+  console.log(JSON.stringify(summary));
+}
+
+await main();
