@@ -4,6 +4,11 @@ import type { ErrorGroups } from './ErrorGroups.js';
 import { groupKey } from './groupKey.js';
 import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
 
+const ESCAPE_THAT_HIDES = /\\[u/]/;
+
+/** Entries of the message → group cache; it is cleared when full. */
+const GROUP_CACHE_SIZE = 4_096;
+
 /** One finished event that qualified as a record, before redaction and grouping. */
 export interface EventInput {
   firstLine: number;
@@ -40,6 +45,8 @@ export function createRecordBuilder(options: {
   if (source.versionId !== undefined) sourceCopy.versionId = source.versionId;
   if (source.etag !== undefined) sourceCopy.etag = source.etag;
   let histogramKeys = Object.keys(stats.errorsPerMinute).length;
+  // Messages repeat verbatim more often than not; masking and hashing them once is enough.
+  const groupCache = new Map<string, { groupId: string; template: string }>();
 
   return (event) => {
     if (rules.include.length > 0 && !rules.include.some((re) => re.test(event.text))) {
@@ -53,14 +60,28 @@ export function createRecordBuilder(options: {
     // Redact before capping, so that a cap cannot cut a secret into a shape the patterns miss.
     const redacted = redactor(event.text, count);
     const raw = capUtf8(redacted, rules.maxRawBytes);
-    let message = redactor(event.parsed.message, count);
+    // Message, fields and template are cut from the raw text. When the raw text had no secret and no
+    // escape that JSON decoding could turn into a pattern's character (`\u0041KIA`, `https:\/\/`),
+    // they cannot have one either.
+    const derivedClean = redacted === event.text && !ESCAPE_THAT_HIDES.test(event.text);
+    const scrub = derivedClean ? (v: string): string => v : (v: string): string => redactor(v, count);
+    let message = scrub(event.parsed.message);
     if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
     const fields: Record<string, FieldValue> = {};
-    for (const [k, v] of Object.entries(event.parsed.fields)) {
-      fields[k] = typeof v === 'string' ? capUtf8(redactor(v, count), rules.maxMessageChars) : v;
+    for (const k in event.parsed.fields) {
+      const v = event.parsed.fields[k]!;
+      fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
     }
-    const template = event.parsed.template === undefined ? undefined : redactor(event.parsed.template, count);
-    const { groupId, template: groupTemplate } = groupKey(message, event.cls, template);
+    const template = event.parsed.template === undefined ? undefined : scrub(event.parsed.template);
+    const cacheKey = `${event.cls}\u0000${template ?? message}`;
+    let group = groupCache.get(cacheKey);
+    if (group === undefined) {
+      group = groupKey(message, event.cls, template);
+      // Bounded: a log whose messages never repeat would otherwise grow it without end.
+      if (groupCache.size >= GROUP_CACHE_SIZE) groupCache.clear();
+      groupCache.set(cacheKey, group);
+    }
+    const { groupId, template: groupTemplate } = group;
     const record: ErrorRecord = {
       schema: ERROR_RECORD_SCHEMA,
       source: sourceCopy,

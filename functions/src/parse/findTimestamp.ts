@@ -3,6 +3,7 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 
 // ISO 8601 / RFC 3339 and the common "2024-01-02 03:04:05,678" and "2024/01/02 03:04:05" variants.
+const ISO_CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_RE = /(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s?(Z|[+-]\d{2}:?\d{2})?/;
 // Common Log Format and S3 access logs: 10/Oct/2000:13:55:36 -0700
 const CLF_RE = /(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?/;
@@ -42,6 +43,8 @@ export function findTimestamp(line: string): string | null {
 export function toIsoTimestamp(value: unknown): string | null {
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string' || value.length === 0) return null;
+  // Already canonical (what most JSON loggers write): nothing to convert.
+  if (value.length === 24 && value.charCodeAt(23) === 90 && ISO_CANONICAL.test(value)) return value;
   if (/^\d{9,16}(\.\d+)?$/.test(value)) return fromEpoch(Number(value));
   return findTimestamp(value);
 }

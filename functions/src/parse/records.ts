@@ -63,6 +63,25 @@ export async function* records(
   let openTruncated = false;
   let openContinued = false;
 
+  const levelCounts = new Float64Array(7); // none, trace, debug, info, warn, error, fatal
+  let levelClass = 0;
+  let noneClass = 0;
+  function flushCounts(): void {
+    const l = stats.levels;
+    l.none += levelCounts[0]!;
+    l.trace += levelCounts[1]!;
+    l.debug += levelCounts[2]!;
+    l.info += levelCounts[3]!;
+    l.warn += levelCounts[4]!;
+    l.error += levelCounts[5]!;
+    l.fatal += levelCounts[6]!;
+    levelCounts.fill(0);
+    if (levelClass > 0) stats.classes.level = (stats.classes.level ?? 0) + levelClass;
+    if (noneClass > 0) stats.classes.none = (stats.classes.none ?? 0) + noneClass;
+    levelClass = 0;
+    noneClass = 0;
+  }
+
   function setParser(p: LineParser): void {
     parser = p;
     stats.format = p.format;
@@ -183,8 +202,11 @@ export async function* records(
           }
         }
       }
-      stats.levels[rankToLevel(rank) ?? 'none']++;
-      stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
+      // Counted locally (no keyed stores on the hot path) and flushed into stats after each batch.
+      levelCounts[rank >= 60 ? 6 : rank >= 50 ? 5 : rank >= 40 ? 4 : rank >= 30 ? 3 : rank >= 20 ? 2 : rank >= 10 ? 1 : 0]!++;
+      if (cls === 'level') levelClass++;
+      else if (cls === 'none') noneClass++;
+      else stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
       openRank = rank;
       openCls = cls;
       openContinued = false;
@@ -202,6 +224,7 @@ export async function* records(
       openTruncated = line.truncated;
       if (!joining) finish(out);
     }
+    flushCounts();
     if (out.length > 0) yield out;
   }
   signal?.throwIfAborted();
