@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { RulesConfigError } from '../parse/errors.js';
+import { parseRules } from '../parse/parseRules.js';
+import type { Rules } from '../parse/types.js';
 import { ConfigError } from './errors.js';
 import type { Config } from './types.js';
 
@@ -34,6 +38,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     longLines,
     concurrency: integer(env, 'LOGSIEVE_CONCURRENCY', 4, 1, 32),
     forceReprocess: boolean(env, 'LOGSIEVE_FORCE_REPROCESS', false),
+    rules: rules(env),
   };
 }
 
@@ -53,4 +58,32 @@ function boolean(env: Record<string, string | undefined>, name: string, fallback
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function rules(env: Record<string, string | undefined>): Rules {
+  const inline = env.LOGSIEVE_RULES?.trim();
+  const file = env.LOGSIEVE_RULES_FILE?.trim();
+  if (inline && file) throw new ConfigError('LOGSIEVE_RULES', 'set either LOGSIEVE_RULES or LOGSIEVE_RULES_FILE, not both');
+  const setting = file ? 'LOGSIEVE_RULES_FILE' : 'LOGSIEVE_RULES';
+  let text = inline ?? '';
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(setting, `cannot read "${file}": ${(err as Error).message}`, { cause: err });
+    }
+  }
+  if (!text) return parseRules({});
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(setting, `not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return parseRules(json);
+  } catch (err) {
+    if (err instanceof RulesConfigError) throw new ConfigError(setting, err.message, { cause: err });
+    throw err;
+  }
 }

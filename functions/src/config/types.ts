@@ -1,3 +1,5 @@
+import type { Rules } from '../parse/types.js';
+
 /** Settings of the processing function, read once at cold start. */
 export interface Config {
   /** Bucket the summaries and error records go to. `LOGSIEVE_OUTPUT_BUCKET`, required. */
@@ -12,4 +14,6 @@ export interface Config {
   concurrency: number;
   /** Process objects even when a complete summary for the same version exists. `LOGSIEVE_FORCE_REPROCESS`, default false. */
   forceReprocess: boolean;
+  /** What counts as an error record: `LOGSIEVE_RULES` (JSON), or the file named by `LOGSIEVE_RULES_FILE`. Defaults: see parseRules. */
+  rules: Rules;
 }

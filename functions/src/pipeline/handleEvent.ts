@@ -1,47 +1,48 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { triggerContent } from '../events/triggerContent.js';
 import type { ObjectRef } from '../events/types.js';
 import { S3ReadError } from '../stream/errors.js';
 import { createLimiter } from './createLimiter.js';
-import type { ProcessDeps } from './processObject.js';
+import { ObjectAccessDeniedError } from './errors.js';
+import type { ProcessDeps, ProcessResult } from './processObject.js';
 import { processObject } from './processObject.js';
-import type { Summary } from './types.js';
 
-/** Reports what the handler decided about each object: the Powertools logger, or anything shaped like it. */
-export type HandleEventLog = Pick<Logger, 'info' | 'warn' | 'error'>;
+/** The handler's dependencies: processing deps plus Powertools logger and metrics. */
+export interface HandlerDeps extends ProcessDeps {
+  log: Logger;
+  metrics?: Pick<Metrics, 'addMetric'>;
+}
+
+/** What happened to one object of a trigger. */
+export type ObjectOutcome =
+  | ProcessResult
+  | { outcome: 'ignored'; reason: string; bucket: string; key: string }
+  | { outcome: 'gone'; bucket: string; key: string };
 
 /**
  * Processes one Lambda trigger: SQS messages carrying S3 notifications (answered with a partial
- * batch response), a direct S3 notification, or an EventBridge "Object Created" event. At most
- * `config.concurrency` objects are processed at once.
+ * batch response, so one bad object does not bring the others back), a direct S3 notification, or
+ * an EventBridge "Object Created" event. At most `config.concurrency` objects are processed at
+ * once across all messages of the batch.
  *
  * @example export const handler = (event, context) => handleEvent(deps, event, context);
  */
-export async function handleEvent(
-  deps: ProcessDeps & { log: HandleEventLog },
-  event: unknown,
-  context?: Context,
-): Promise<SQSBatchResponse | Summary[]> {
+export async function handleEvent(deps: HandlerDeps, event: unknown, context?: Context): Promise<SQSBatchResponse | ObjectOutcome[]> {
   const limit = createLimiter(deps.config.concurrency);
-  const processRefs = async (refs: ObjectRef[]): Promise<Summary[]> => {
-    const wanted = refs.filter((ref) => {
-      if (!isOwnOutput(deps, ref)) return true;
-      deps.log.warn('ignoring an event for a key under the output prefix (recursion guard)', { bucket: ref.bucket, key: ref.key });
-      return false;
-    });
-    const done = await Promise.all(wanted.map((ref) => limit(() => processOrAcknowledge(deps, ref))));
-    return done.filter((s): s is Summary => s !== undefined);
-  };
+  const processRefs = (refs: ObjectRef[]): Promise<ObjectOutcome[]> =>
+    Promise.all(refs.map((ref) => limit(() => processOne(deps, ref))));
 
   if (isSqsEvent(event)) {
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
-        const content = triggerContent(JSON.parse(record.body) as unknown, record.messageId);
-        for (const reason of content.ignored) deps.log.info('ignored', { reason, messageId: record.messageId });
+        const content = triggerContent(parseBody(record), record.messageId);
+        for (const reason of content.ignored) deps.log.info('ignored part of the event', { reason, messageId: record.messageId });
         await processRefs(content.refs);
       },
       processor,
@@ -51,28 +52,68 @@ export async function handleEvent(
   }
 
   const content = triggerContent(event);
-  for (const reason of content.ignored) deps.log.info('ignored', { reason });
+  for (const reason of content.ignored) deps.log.info('ignored part of the event', { reason });
   return processRefs(content.refs);
 }
 
-/** Processes one object; an object deleted before it could be read is logged and acknowledged, not retried for ever. */
-async function processOrAcknowledge(deps: ProcessDeps & { log: HandleEventLog }, ref: ObjectRef): Promise<Summary | undefined> {
+/**
+ * Processes one object with a logger that carries its key. An object under the output prefix is
+ * ignored (recursion guard); one deleted before it could be read is logged and acknowledged, not
+ * retried for ever; AccessDenied fails with a message that says which permission is missing.
+ */
+async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutcome> {
+  const log = deps.log.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}) } });
+  const { outputBucket, outputPrefix } = deps.config;
+  if (ref.bucket === outputBucket && outputPrefix !== '' && ref.key.startsWith(outputPrefix)) {
+    log.warn('ignoring an event for a key under the output prefix (recursion guard)', { outputPrefix });
+    return { outcome: 'ignored', reason: `under the output prefix ${outputPrefix}`, bucket: ref.bucket, key: ref.key };
+  }
   try {
-    return await processObject(deps, ref);
+    const result = await processObject(deps, ref, {
+      onProgress: (p) => log.info('progress', { ...p, mbPerSec: Math.round(p.bytesOut / 1e3 / Math.max(1, p.elapsedMs)) }),
+    });
+    if (result.outcome === 'skipped') {
+      log.info('skipped: already processed', { reason: result.reason, summaryKey: result.summaryKey });
+      return result;
+    }
+    const { summary } = result;
+    const logLine = { status: summary.status, reason: summary.reason, lines: summary.counts.lines, records: summary.counts.records, errors: summary.counts.errors, durationMs: summary.processing.durationMs, mbPerSec: summary.processing.mbPerSec, summaryKey: summary.outputs.summaryKey };
+    if (summary.status === 'failed') log.error('input is corrupt or truncated; wrote what was read', logLine);
+    else log.info('processed', logLine);
+    const m = deps.metrics;
+    if (m) {
+      m.addMetric('Objects', MetricUnit.Count, 1);
+      m.addMetric('Lines', MetricUnit.Count, summary.counts.lines);
+      m.addMetric('Bytes', MetricUnit.Bytes, summary.counts.bytesIn);
+      m.addMetric('Errors', MetricUnit.Count, summary.counts.errors);
+      m.addMetric('DurationMs', MetricUnit.Milliseconds, summary.processing.durationMs);
+      m.addMetric('ThroughputMBps', MetricUnit.MegabytesPerSecond, summary.processing.mbPerSec);
+    }
+    return result;
   } catch (err) {
     if (err instanceof S3ReadError && err.code === 'NoSuchKey') {
-      deps.log.warn('object no longer exists; acknowledged without processing', { bucket: ref.bucket, key: ref.key, versionId: ref.versionId });
-      return undefined;
+      log.warn('object no longer exists; acknowledged without processing', { cause: err.message });
+      return { outcome: 'gone', bucket: ref.bucket, key: ref.key };
     }
+    if (err instanceof S3ReadError && err.code === 'AccessDenied') {
+      const denied = new ObjectAccessDeniedError(ref.bucket, ref.key, { cause: err });
+      log.error(denied.message);
+      throw denied;
+    }
+    log.error('processing failed; the message will be retried', { error: err as Error });
     throw err;
+  }
+}
+
+function parseBody(record: SQSRecord): unknown {
+  try {
+    return JSON.parse(record.body) as unknown;
+  } catch (err) {
+    throw new SyntaxError(`SQS message ${record.messageId} body is not JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 
 function isSqsEvent(event: unknown): event is SQSEvent {
   const records = (event as { Records?: unknown } | null)?.Records;
   return Array.isArray(records) && records.length > 0 && (records[0] as { eventSource?: unknown }).eventSource === 'aws:sqs';
-}
-
-function isOwnOutput(deps: ProcessDeps, ref: ObjectRef): boolean {
-  return ref.bucket === deps.config.outputBucket && deps.config.outputPrefix !== '' && ref.key.startsWith(deps.config.outputPrefix);
 }

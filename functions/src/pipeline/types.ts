@@ -1,13 +1,29 @@
+import type { ErrorClass, Level, LogFormat, RedactionKind } from '../parse/types.js';
 import type { CompressionFormat } from '../stream/types.js';
 
 /** Version of the summary JSON layout; bumped on any incompatible change. */
 export const SUMMARY_SCHEMA = 'logsieve.summary/1';
 
-/** What `processObject` writes to `<outputPrefix>summaries/<source key>.json`. */
+/** One group in the summary: similar records keyed on their masked message. */
+export interface SummaryGroup {
+  groupId: string;
+  template: string;
+  class: ErrorClass;
+  level: Level | 'none';
+  count: number;
+  firstSeen: { line: number; timestamp: string | null };
+  lastSeen: { line: number; timestamp: string | null };
+  sample: { message: string; firstLine: number; timestamp: string | null };
+}
+
+/**
+ * What `processObject` writes to `<outputPrefix>summaries/<source key>.json`, last, after every
+ * error part: a summary that exists with `status: "complete"` means the outputs it lists are whole.
+ */
 export interface Summary {
   schema: typeof SUMMARY_SCHEMA;
   status: 'complete' | 'failed';
-  /** Why the status is `failed`. */
+  /** Why the status is `failed` (corrupt or truncated input, unparseable document). */
   reason?: string;
   source: {
     bucket: string;
@@ -16,26 +32,60 @@ export interface Summary {
     etag?: string;
     size?: number;
     compression?: CompressionFormat;
+    format: LogFormat;
   };
   counts: {
     lines: number;
-    /** Lines that contain `ERROR`. */
-    errorLines: number;
     /** Bytes read from S3. */
     bytesIn: number;
     /** Bytes after decompression. */
     bytesOut: number;
+    /** Events: a line plus the continuation lines joined to it. */
+    events: number;
+    /** Error records written (every class and level the rules keep). */
+    records: number;
+    /** Records of level error or fatal. */
+    errors: number;
+    /** Records of level warn. */
+    warnings: number;
+    /** Events per level; `none` holds events the pre-filter ruled out without reading a level. */
+    levels: Record<Level | 'none', number>;
+    classes: Partial<Record<ErrorClass, number>>;
     truncatedLines: number;
     skippedLines: number;
     invalidUtf8Lines: number;
+    headerLines: number;
+    redactions: number;
+    redactionsByKind: Partial<Record<RedactionKind, number>>;
+    parseFailures: number;
+    multilineCuts: number;
+    excluded: number;
+    /** Records of groups beyond the tracked-group bound (counted, not grouped). */
+    ungroupedRecords: number;
+  };
+  time: {
+    /** Earliest and latest record timestamp, ISO 8601. */
+    first: string | null;
+    last: string | null;
+    /** Records per UTC minute (`YYYY-MM-DDTHH:MM`). */
+    errorsPerMinute: Record<string, number>;
+    /** Records whose minute fell outside the histogram's bound. */
+    histogramOverflow: number;
+  };
+  topGroups: SummaryGroup[];
+  outputs: {
+    summaryKey: string;
+    reportKey: string;
+    errorParts: Array<{ key: string; records: number; bytes: number; storedBytes: number }>;
   };
   processing: {
     startedAt: string;
     durationMs: number;
     /** Decompressed megabytes (10^6 bytes) per second. */
     mbPerSec: number;
-  };
-  outputs: {
-    summaryKey: string;
+    /** Peak resident memory of the process so far, MiB. */
+    peakRssMiB: number;
+    /** Lambda invocations spent on this object (1: an object is processed within one invocation). */
+    invocations: number;
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../functions/src/config/errors.js';
 import { loadConfig } from '../../../functions/src/config/loadConfig.js';
+import { parseRules } from '../../../functions/src/parse/parseRules.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -11,6 +12,7 @@ describe('loadConfig', () => {
       longLines: 'truncate',
       concurrency: 4,
       forceReprocess: false,
+      rules: parseRules({}),
     });
   });
 
@@ -26,6 +28,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ outputPrefix: 'results/', maxLineBytes: 4096, longLines: 'skip', concurrency: 8, forceReprocess: true });
   });
 
+  it('reads the rules from LOGSIEVE_RULES', () => {
+    const config = loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_RULES: '{"minLevel":"warn","exclude":["healthcheck"]}' });
+    expect(config.rules.minLevel).toBe('warn');
+    expect(config.rules.exclude.map((r) => r.source)).toEqual(['healthcheck']);
+  });
+
   it.each([
     [{}, 'LOGSIEVE_OUTPUT_BUCKET', /is required/],
     [{ LOGSIEVE_OUTPUT_BUCKET: 'Bad_Bucket' }, 'LOGSIEVE_OUTPUT_BUCKET', /expected an S3 bucket name, got "Bad_Bucket"/],
@@ -34,6 +42,9 @@ describe('loadConfig', () => {
     [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_CONCURRENCY: '0' }, 'LOGSIEVE_CONCURRENCY', /from 1 to 32, got "0"/],
     [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_LONG_LINES: 'drop' }, 'LOGSIEVE_LONG_LINES', /"truncate" or "skip", got "drop"/],
     [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_FORCE_REPROCESS: 'maybe' }, 'LOGSIEVE_FORCE_REPROCESS', /true or false, got "maybe"/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_RULES: '{minLevel:' }, 'LOGSIEVE_RULES', /not valid JSON/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_RULES: '{"minLevel":"loud"}' }, 'LOGSIEVE_RULES', /rules\.minLevel: expected one of/],
+    [{ LOGSIEVE_OUTPUT_BUCKET: 'ok-b', LOGSIEVE_RULES_FILE: '/nonexistent/rules.json' }, 'LOGSIEVE_RULES_FILE', /cannot read "\/nonexistent\/rules.json"/],
   ])('rejects %j naming %s', (env, setting, message) => {
     let caught: unknown;
     try {

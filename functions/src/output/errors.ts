@@ -1,0 +1,19 @@
+/** Base class for failures to write results back to S3. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
+/** Writing the error records object failed; its multipart upload was aborted, no part is left. */
+export class ErrorPartWriteError extends OutputError {
+  override name = 'ErrorPartWriteError';
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    /** Records handed to the writer before it failed. */
+    readonly records: number,
+    options?: { cause?: unknown },
+  ) {
+    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(`writing error records to s3://${bucket}/${key} failed after ${records} records: ${why}`, options);
+  }
+}

@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ErrorRecord } from '../parse/types.js';
+import { batch } from '../stream/batch.js';
+import { ERROR_PART } from './constants.js';
+import { ErrorPartWriteError } from './errors.js';
+
+/** Options of {@link writeErrorRecords}. */
+export interface WriteErrorRecordsOptions {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  signal?: AbortSignal;
+  /** Multipart part size in bytes (≥ 5 MiB). Default 8 MiB. */
+  partSize?: number;
+  /** Parts in flight at once. Default 2. Memory bound: queueSize × partSize. */
+  queueSize?: number;
+  /** Records per write into the gzip stream. Default 1 000. */
+  batchMaxItems?: number;
+  /** NDJSON bytes per write into the gzip stream. Default 1 MiB. */
+  batchMaxBytes?: number;
+}
+
+/** What was written. */
+export interface ErrorPart {
+  key: string;
+  records: number;
+  /** NDJSON bytes before compression. */
+  bytes: number;
+  /** Bytes stored (gzip). */
+  storedBytes: number;
+}
+
+/**
+ * Writes error records as one gzip NDJSON object through lib-storage's `Upload`, which turns
+ * multipart once the object passes one part. Records are serialised one by one and written in
+ * `batch()`es of at most 1 000 records or 1 MiB; the upload holds at most
+ * queueSize × partSize (2 × 8 MiB) of compressed bytes. Nothing is written for zero records.
+ * When the records' source fails, or the upload does, the multipart upload is aborted so that no
+ * parts are left behind, and the error is raised as {@link ErrorPartWriteError}.
+ *
+ * @example
+ * const part = await writeErrorRecords(records(lines, opts), { s3, bucket: 'out', key: 'logsieve/errors/app.log/part-00000.ndjson.gz' });
+ */
+export async function writeErrorRecords(
+  batches: AsyncIterable<ErrorRecord[]>,
+  options: WriteErrorRecordsOptions,
+): Promise<ErrorPart | undefined> {
+  const { s3, bucket, key, signal } = options;
+  let records = 0;
+  let bytes = 0;
+  let storedBytes = 0;
+  let upload: Upload | undefined;
+  let uploaded: Promise<unknown> | undefined;
+  let gzip: ReturnType<typeof createGzip> | undefined;
+
+  try {
+    for await (const group of batch(ndjson(batches), {
+      maxItems: options.batchMaxItems ?? ERROR_PART.batchMaxItems,
+      maxBytes: options.batchMaxBytes ?? ERROR_PART.batchMaxBytes,
+      sizeOf: (line) => Buffer.byteLength(line),
+    })) {
+      signal?.throwIfAborted();
+      if (!gzip) {
+        gzip = createGzip({ level: 6 });
+        upload = new Upload({
+          client: s3,
+          params: { Bucket: bucket, Key: key, Body: gzip, ContentType: 'application/x-ndjson' },
+          partSize: options.partSize ?? ERROR_PART.partSize,
+          queueSize: options.queueSize ?? ERROR_PART.queueSize,
+          leavePartsOnError: false,
+          ...(signal ? { abortController: abortControllerFor(signal) } : {}),
+        });
+        upload.on('httpUploadProgress', (p) => {
+          if (typeof p.loaded === 'number') storedBytes = Math.max(storedBytes, p.loaded);
+        });
+        uploaded = upload.done();
+        // Surface an upload failure at the next write instead of an unhandled rejection.
+        uploaded.catch(() => {});
+      }
+      const text = group.join('');
+      records += group.length;
+      bytes += Buffer.byteLength(text);
+      if (!gzip.write(text)) await Promise.race([once(gzip, 'drain'), uploaded]);
+    }
+    if (!gzip || !uploaded) return undefined;
+    gzip.end();
+    await uploaded;
+    return { key, records, bytes, storedBytes };
+  } catch (err) {
+    gzip?.destroy();
+    // abort() makes done() reject and lib-storage then sends AbortMultipartUpload.
+    await upload?.abort().catch(() => {});
+    await uploaded?.catch(() => {});
+    throw new ErrorPartWriteError(bucket, key, records, { cause: err });
+  }
+}
+
+async function* ndjson(batches: AsyncIterable<ErrorRecord[]>): AsyncGenerator<string> {
+  for await (const group of batches) {
+    for (const record of group) yield `${JSON.stringify(record)}\n`;
+  }
+}
+
+function abortControllerFor(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller;
+}

@@ -1,0 +1,100 @@
+import type { ObjectRef } from '../events/types.js';
+import type { ErrorPart } from '../output/writeErrorRecords.js';
+import type { ErrorGroups } from '../parse/ErrorGroups.js';
+import type { ParseStats } from '../parse/types.js';
+import type { CompressionFormat, LineStats } from '../stream/types.js';
+import type { OutputKeys } from './outputKeys.js';
+import type { Summary } from './types.js';
+import { SUMMARY_SCHEMA } from './types.js';
+
+/** Everything the summary is made from, gathered by `processObject`. */
+export interface SummaryInput {
+  ref: ObjectRef;
+  identity: { etag?: string; versionId?: string };
+  size: number | undefined;
+  compression: CompressionFormat | undefined;
+  bytesIn: number;
+  bytesOut: number;
+  lineStats: LineStats;
+  parseStats: ParseStats;
+  groups: ErrorGroups;
+  topGroups: number;
+  keys: OutputKeys;
+  errorParts: ErrorPart[];
+  /** Records written, by level. */
+  tally: { errors: number; warnings: number };
+  startedAt: Date;
+  /** Set when the input was corrupt or truncated: the summary is then `failed` with this reason. */
+  failure: string | undefined;
+}
+
+/** Assembles the versioned summary document from the stage counters. */
+export function buildSummary(input: SummaryInput): Summary {
+  const { parseStats: p, lineStats: l } = input;
+  const durationMs = Date.now() - input.startedAt.getTime();
+  const records = input.errorParts.reduce((n, part) => n + part.records, 0);
+  return {
+    schema: SUMMARY_SCHEMA,
+    status: input.failure ? 'failed' : 'complete',
+    ...(input.failure ? { reason: input.failure } : {}),
+    source: {
+      bucket: input.ref.bucket,
+      key: input.ref.key,
+      ...(input.identity.versionId ? { versionId: input.identity.versionId } : {}),
+      ...(input.identity.etag ? { etag: input.identity.etag } : {}),
+      ...(input.size !== undefined ? { size: input.size } : {}),
+      compression: input.compression ?? 'none',
+      format: p.format,
+    },
+    counts: {
+      // CloudTrail documents are not read as lines: their "lines" are the events of Records.
+      lines: p.format === 'cloudtrail' ? p.lines : l.lines,
+      bytesIn: input.bytesIn,
+      bytesOut: input.bytesOut,
+      events: p.events,
+      records,
+      errors: input.tally.errors,
+      warnings: input.tally.warnings,
+      levels: { ...p.levels },
+      classes: { ...p.classes },
+      truncatedLines: l.truncatedLines,
+      skippedLines: l.skippedLines,
+      invalidUtf8Lines: l.invalidUtf8Lines,
+      headerLines: p.headerLines,
+      redactions: p.redactions,
+      redactionsByKind: { ...p.redactionsByKind },
+      parseFailures: p.parseFailures,
+      multilineCuts: p.multilineCuts,
+      excluded: p.excluded,
+      ungroupedRecords: input.groups.untracked,
+    },
+    time: {
+      first: p.timeRange.min,
+      last: p.timeRange.max,
+      errorsPerMinute: { ...p.errorsPerMinute },
+      histogramOverflow: p.histogramOverflow,
+    },
+    topGroups: input.groups.top(input.topGroups).map((g) => ({
+      groupId: g.groupId,
+      template: g.template,
+      class: g.class,
+      level: g.level,
+      count: g.count,
+      firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
+      lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
+      sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
+    })),
+    outputs: {
+      summaryKey: input.keys.summary,
+      reportKey: input.keys.report,
+      errorParts: input.errorParts.map(({ key, records: n, bytes, storedBytes }) => ({ key, records: n, bytes, storedBytes })),
+    },
+    processing: {
+      startedAt: input.startedAt.toISOString(),
+      durationMs,
+      mbPerSec: durationMs > 0 ? Math.round((input.bytesOut / 1e6 / (durationMs / 1000)) * 10) / 10 : 0,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      invocations: 1,
+    },
+  };
+}
