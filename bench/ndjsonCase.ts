@@ -25,7 +25,7 @@ export interface NdjsonCaseRow {
   wallMs: number;
   /** Throughput over the file size, MB/s. */
   mbPerSec: number;
-  /** Median wall time divided by grep's. */
+  /** Median over rounds of (this variant's wall time / grep's in the same round). */
   vsGrep: number;
 }
 
@@ -136,17 +136,6 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function time(fn: () => Promise<number>, runs: number): Promise<{ ms: number; value: number }> {
-  const times: number[] = [];
-  let value = 0;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    value = await fn();
-    times.push(performance.now() - start);
-  }
-  return { ms: median(times), value };
-}
-
 const readChunks = (path: string) => createReadStream(path, { highWaterMark: MB });
 
 /** Generates the log and measures the variants; medians of `runs` (default 3) runs. */
@@ -163,51 +152,61 @@ export async function runNdjsonCase(opts: {
   const { path, lines } = await generateNdjson(opts.dir, opts.sizeMB, errorRate);
   const sizeMB = statSync(path).size / MB;
 
-  const grep = await time(async () => {
-    const r = spawnSync('grep', ['-c', '"level":"error"', path], { encoding: 'utf8' });
-    return Number(r.stdout.trim());
-  }, runs);
-
-  const split = await time(async () => {
-    let n = 0;
-    for await (const batch of lineBatches(readChunks(path))) n += batch.length;
-    return n;
-  }, runs);
-
-  const parseAll = await time(async () => {
-    let n = 0;
-    for await (const batch of lineBatches(readChunks(path))) {
-      for (const line of batch) if ((JSON.parse(line.text) as { level?: string }).level === 'error') n++;
+  const variants: Array<[string, () => Promise<number>]> = [
+    [`grep -c '"level":"error"'`, async () => Number(spawnSync('grep', ['-c', '"level":"error"', path], { encoding: 'utf8' }).stdout.trim())],
+    ['read + split (lineBatches)', async () => {
+      let n = 0;
+      for await (const batch of lineBatches(readChunks(path))) n += batch.length;
+      return n;
+    }],
+    ['read + split + JSON.parse every line', async () => {
+      let n = 0;
+      for await (const batch of lineBatches(readChunks(path))) {
+        for (const line of batch) if ((JSON.parse(line.text) as { level?: string }).level === 'error') n++;
+      }
+      return n;
+    }],
+    ['read + split + records() [pre-filter]', async () => {
+      let n = 0;
+      const stats = createParseStats();
+      for await (const batch of records(lineBatches(readChunks(path)), { source: { bucket: 'bench', key: 'app.ndjson' }, format: 'json', stats })) {
+        n += batch.length;
+      }
+      return n;
+    }],
+  ];
+  // Rounds interleave the variants, so that load from other processes on a shared machine hits them
+  // alike; each ratio is taken within a round and the median of the rounds is reported.
+  const times = variants.map(() => [] as number[]);
+  const ratios = variants.map(() => [] as number[]);
+  const values = variants.map(() => 0);
+  await variants[3]![1](); // warm up the JIT so that the first round is not an outlier
+  for (let round = 0; round < runs; round++) {
+    const roundTimes: number[] = [];
+    for (let v = 0; v < variants.length; v++) {
+      const start = performance.now();
+      values[v] = await variants[v]![1]();
+      roundTimes.push(performance.now() - start);
     }
-    return n;
-  }, runs);
+    roundTimes.forEach((ms, v) => {
+      times[v]!.push(ms);
+      ratios[v]!.push(ms / roundTimes[0]!);
+    });
+  }
 
-  const stage = await time(async () => {
-    let n = 0;
-    const stats = createParseStats();
-    for await (const batch of records(lineBatches(readChunks(path)), { source: { bucket: 'bench', key: 'app.ndjson' }, format: 'json', stats })) {
-      n += batch.length;
-    }
-    return n;
-  }, runs);
-
-  const row = (name: string, ms: number): NdjsonCaseRow => ({
-    name, wallMs: Math.round(ms), mbPerSec: Math.round(sizeMB / (ms / 1000)), vsGrep: Number((ms / grep.ms).toFixed(2)),
+  const rows: NdjsonCaseRow[] = variants.map(([name], v) => {
+    const ms = median(times[v]!);
+    return { name, wallMs: Math.round(ms), mbPerSec: Math.round(sizeMB / (ms / 1000)), vsGrep: Number(median(ratios[v]!).toFixed(2)) };
   });
   return {
-    ndjsonWallVsGrep: Number((stage.ms / grep.ms).toFixed(2)),
-    parseEveryLineVsGrep: Number((parseAll.ms / grep.ms).toFixed(2)),
+    ndjsonWallVsGrep: rows[3]!.vsGrep,
+    parseEveryLineVsGrep: rows[2]!.vsGrep,
     sizeMB: Number(sizeMB.toFixed(1)),
     lines,
     errorRate,
-    grepCount: grep.value,
-    records: stage.value,
-    rows: [
-      row(`grep -c '"level":"error"'`, grep.ms),
-      row('read + split (lineBatches)', split.ms),
-      row('read + split + JSON.parse every line', parseAll.ms),
-      row('read + split + records() [pre-filter]', stage.ms),
-    ],
+    grepCount: values[0]!,
+    records: values[3]!,
+    rows,
   };
 }
 

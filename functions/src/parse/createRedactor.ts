@@ -7,6 +7,8 @@ interface Pattern {
   kind: RedactionKind;
   /** Cheap substring test (lower-case) that must hold before the regex runs. */
   hint: (lower: string) => boolean;
+  /** The same hint as a case-insensitive regex source, for the one-pass pre-check. */
+  quick: string;
   re: RegExp;
   replace: (match: string, ...groups: string[]) => string;
 }
@@ -17,6 +19,7 @@ const mark = (kind: RedactionKind): string => `[REDACTED:${kind}]`;
 const PATTERNS: Pattern[] = [
   {
     kind: 'private-key',
+    quick: 'private key-----',
     hint: (l) => l.includes('private key-----'),
     // An unterminated block (cut by the raw cap or the line stage) is redacted to the end.
     re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
@@ -24,12 +27,14 @@ const PATTERNS: Pattern[] = [
   },
   {
     kind: 'url-password',
+    quick: ':\\/\\/[^\\s@]*@',
     hint: (l) => l.includes('://') && l.includes('@'),
     re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"']+:)([^\s@/"']+)@/gi,
     replace: (_m, prefix) => `${prefix}${mark('url-password')}@`,
   },
   {
     kind: 'authorization-header',
+    quick: 'authorization',
     hint: (l) => l.includes('authorization'),
     // Header in text (`Authorization: Basic …`) or JSON (`"authorization":"…"`); value to the quote or line end.
     re: /(\b(?:proxy-)?authorization"?\s*[:=]\s*"?)(?!\[REDACTED)([^\s"\r\n,}][^"\r\n,}]*)/gi,
@@ -37,18 +42,21 @@ const PATTERNS: Pattern[] = [
   },
   {
     kind: 'bearer-token',
+    quick: 'bearer',
     hint: (l) => l.includes('bearer'),
     re: /\b(bearer\s+)(?!\[REDACTED)[A-Za-z0-9\-._~+/]{8,}=*/gi,
     replace: (_m, prefix) => `${prefix}${mark('bearer-token')}`,
   },
   {
     kind: 'aws-access-key-id',
+    quick: 'akia|asia',
     hint: (l) => l.includes('akia') || l.includes('asia'),
     re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
     replace: () => mark('aws-access-key-id'),
   },
   {
     kind: 'secret-value',
+    quick: 'secret|passw|pwd|token|api.?key|credential|private.?key',
     hint: (l) => /secret|passw|pwd|token|api.?key|credential|private.?key/.test(l),
     // key (optionally quoted) then = or :, then a quoted or bare value. Keys like `tokenCount` are
     // excluded by requiring the secret word to end the key.
@@ -76,8 +84,11 @@ const PATTERNS: Pattern[] = [
 export function createRedactor(rules: RedactionRules): Redactor {
   if (!rules.enabled || rules.kinds.length === 0) return (text) => text;
   const active = PATTERNS.filter((p) => rules.kinds.includes(p.kind));
+  // One case-insensitive pass over the text rules out the common case, a text with no hint at all,
+  // without lower-casing (copying) it.
+  const anyHint = new RegExp(active.map((p) => p.quick).join('|'), 'i');
   return (text, count) => {
-    if (text.length === 0) return text;
+    if (text.length === 0 || !anyHint.test(text)) return text;
     let lower = text.toLowerCase();
     let out = text;
     for (const p of active) {
