@@ -1,38 +1,25 @@
 import type { ObjectRef } from '../events/types.js';
-import type { ErrorPart } from '../output/writeErrorRecords.js';
-import type { ErrorGroups } from '../parse/ErrorGroups.js';
-import type { ParseStats } from '../parse/types.js';
-import type { CompressionFormat, LineStats } from '../stream/types.js';
+import type { Analysis } from './analyzeBytes.js';
 import type { OutputKeys } from './outputKeys.js';
 import type { Summary } from './types.js';
 import { SUMMARY_SCHEMA } from './types.js';
 
-/** Everything the summary is made from, gathered by `processObject`. */
-export interface SummaryInput {
+/** Everything the summary is made from: the analysis, where it came from and where it went. */
+export interface SummaryInput extends Analysis {
   ref: ObjectRef;
   identity: { etag?: string; versionId?: string };
   size: number | undefined;
-  compression: CompressionFormat | undefined;
-  bytesIn: number;
-  bytesOut: number;
-  lineStats: LineStats;
-  parseStats: ParseStats;
-  groups: ErrorGroups;
   topGroups: number;
-  keys: OutputKeys;
-  errorParts: ErrorPart[];
-  /** Records written, by level. */
-  tally: { errors: number; warnings: number };
+  keys: Pick<OutputKeys, 'summary' | 'report'>;
   startedAt: Date;
-  /** Set when the input was corrupt or truncated: the summary is then `failed` with this reason. */
-  failure: string | undefined;
 }
 
 /** Assembles the versioned summary document from the stage counters. */
 export function buildSummary(input: SummaryInput): Summary {
   const { parseStats: p, lineStats: l } = input;
   const durationMs = Date.now() - input.startedAt.getTime();
-  const records = input.errorParts.reduce((n, part) => n + part.records, 0);
+  const parts = input.part ? [input.part] : [];
+  const records = parts.reduce((n, part) => n + part.records, 0);
   return {
     schema: SUMMARY_SCHEMA,
     status: input.failure ? 'failed' : 'complete',
@@ -43,7 +30,7 @@ export function buildSummary(input: SummaryInput): Summary {
       ...(input.identity.versionId ? { versionId: input.identity.versionId } : {}),
       ...(input.identity.etag ? { etag: input.identity.etag } : {}),
       ...(input.size !== undefined ? { size: input.size } : {}),
-      compression: input.compression ?? 'none',
+      compression: input.compression,
       format: p.format,
     },
     counts: {
@@ -87,7 +74,7 @@ export function buildSummary(input: SummaryInput): Summary {
     outputs: {
       summaryKey: input.keys.summary,
       reportKey: input.keys.report,
-      errorParts: input.errorParts.map(({ key, records: n, bytes, storedBytes }) => ({ key, records: n, bytes, storedBytes })),
+      errorParts: parts.map(({ key, records: n, bytes, storedBytes }) => ({ key, records: n, bytes, storedBytes })),
     },
     processing: {
       startedAt: input.startedAt.toISOString(),

@@ -1,0 +1,156 @@
+import type { Config } from '../config/types.js';
+import type { ErrorPart } from '../output/writeErrorRecords.js';
+import { cloudTrailRecords } from '../parse/cloudTrailRecords.js';
+import { createParseStats } from '../parse/createParseStats.js';
+import { CloudTrailParseError } from '../parse/errors.js';
+import { ErrorGroups } from '../parse/ErrorGroups.js';
+import { records } from '../parse/records.js';
+import { sniffFormat } from '../parse/sniffFormat.js';
+import type { ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
+import { createLineStats } from '../stream/createLineStats.js';
+import { decompress } from '../stream/decompress.js';
+import { DecompressError } from '../stream/errors.js';
+import { lineBatches } from '../stream/lineBatches.js';
+import type { CompressionFormat, LineStats } from '../stream/types.js';
+import { peekBytes } from './peekBytes.js';
+import { withProgress } from './withProgress.js';
+
+/** Decompressed bytes read before the format is chosen. */
+const SNIFF_BYTES = 64 * 1024;
+/** Time between progress reports on a long object. */
+const PROGRESS_INTERVAL_MS = 5_000;
+
+/** Live counters handed to a progress callback. */
+export interface Progress {
+  key: string;
+  elapsedMs: number;
+  bytesIn: number;
+  bytesOut: number;
+  lines: number;
+  records: number;
+}
+
+/** Where the error records go: S3 through lib-storage in the Lambda, a local file in the CLI. */
+export type RecordsWriter = (records: AsyncIterable<ErrorRecord[]>) => Promise<ErrorPart | undefined>;
+
+/** Options of {@link analyzeBytes}. */
+export interface AnalyzeOptions {
+  /** The object the bytes come from; copied into every record. */
+  source: SourceRef;
+  config: Pick<Config, 'rules' | 'maxLineBytes' | 'longLines'>;
+  writeRecords: RecordsWriter;
+  signal?: AbortSignal;
+  /** Called about every 5 s while the bytes are read. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Everything the summary is made of, besides where it came from and where it goes. */
+export interface Analysis {
+  compression: CompressionFormat;
+  bytesIn: number;
+  bytesOut: number;
+  lineStats: LineStats;
+  parseStats: ParseStats;
+  groups: ErrorGroups;
+  /** Records written, by level. */
+  tally: { errors: number; warnings: number };
+  part: ErrorPart | undefined;
+  /** Set when the input was corrupt or truncated: what was read before the damage was still analysed. */
+  failure: string | undefined;
+}
+
+/**
+ * The pipeline between a byte source and a records writer: decompression sniffed from the bytes,
+ * the format picked from the first 64 KiB, lines (or CloudTrail events) turned into error records,
+ * and the records handed to `writeRecords`. Corrupt or truncated input ends the stream quietly and
+ * is reported in `failure`; any other error propagates.
+ *
+ * Memory: one decompressed chunk, one `maxLineBytes` partial line, one open multi-line event and
+ * the tracked groups, plus what the writer holds; never the object.
+ *
+ * @example const analysis = await analyzeBytes(createReadStream('app.log.gz'), { source, config, writeRecords });
+ */
+export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: AnalyzeOptions): Promise<Analysis> {
+  const { source, config, signal } = options;
+  const decompressed = decompress(bytes);
+  const lineStats = createLineStats();
+  const parseStats = createParseStats();
+  const groups = new ErrorGroups();
+  const tally = { errors: 0, warnings: 0 };
+  let inputError: Error | undefined;
+
+  const progressed = withProgress(decompressed, PROGRESS_INTERVAL_MS, (elapsedMs) =>
+    options.onProgress?.({
+      key: source.key,
+      elapsedMs,
+      bytesIn: decompressed.bytesIn,
+      bytesOut: decompressed.bytesOut,
+      lines: lineStats.lines,
+      records: parseStats.records,
+    }),
+  );
+
+  const found = (async function* (): AsyncGenerator<ErrorRecord[]> {
+    const { head, rest } = await peekBytes(progressed, SNIFF_BYTES);
+    const format = sniffFormat(head, source.key);
+    const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal };
+    yield* format === 'cloudtrail'
+      ? cloudTrailRecords(rest, recordOptions)
+      : records(lineBatches(rest, { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats }), {
+          ...recordOptions,
+          format,
+        });
+  })();
+
+  const part = await options.writeRecords(
+    tallyRecords(found, tally, (err) => {
+      inputError = err;
+    }),
+  );
+
+  return {
+    compression: decompressed.compression ?? 'none',
+    bytesIn: decompressed.bytesIn,
+    bytesOut: decompressed.bytesOut,
+    lineStats,
+    parseStats,
+    groups,
+    tally,
+    part,
+    failure: inputError ? describeInputError(inputError, lineStats.lines) : undefined,
+  };
+}
+
+/**
+ * Passes records through, counting them by level, and ends the stream quietly at corrupt or
+ * truncated input, handing the error to `onError`, so the records found before the damage are
+ * still written.
+ */
+async function* tallyRecords(
+  found: AsyncIterable<ErrorRecord[]>,
+  tally: { errors: number; warnings: number },
+  onError: (err: Error) => void,
+): AsyncGenerator<ErrorRecord[]> {
+  try {
+    for await (const group of found) {
+      for (const record of group) {
+        if (record.level === 'error' || record.level === 'fatal') tally.errors++;
+        else if (record.level === 'warn') tally.warnings++;
+      }
+      yield group;
+    }
+  } catch (err) {
+    if (err instanceof DecompressError || err instanceof CloudTrailParseError) {
+      onError(err);
+      return;
+    }
+    throw err;
+  }
+}
+
+function describeInputError(err: Error, lines: number): string {
+  if (err instanceof DecompressError) {
+    return `${err.message}; ${err.bytesOut} bytes decompressed and ${err.linesEmitted ?? lines} lines read before it`;
+  }
+  return err.message;
+}
