@@ -9,7 +9,7 @@ export class ErrorPartWriteError extends OutputError {
   constructor(
     readonly bucket: string,
     readonly key: string,
-    /** Records handed to the writer before it failed. */
+    /** Records serialised into the upload before it failed (a batch not yet flushed is not counted). */
     readonly records: number,
     options?: { cause?: unknown },
   ) {
