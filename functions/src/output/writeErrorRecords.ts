@@ -52,7 +52,6 @@ export async function writeErrorRecords(
   let records = 0;
   let bytes = 0;
   let storedBytes = 0;
-  let upload: Upload | undefined;
   let uploaded: Promise<unknown> | undefined;
   let gzip: ReturnType<typeof createGzip> | undefined;
 
@@ -65,13 +64,12 @@ export async function writeErrorRecords(
       signal?.throwIfAborted();
       if (!gzip) {
         gzip = createGzip({ level: 6 });
-        upload = new Upload({
+        const upload = new Upload({
           client: s3,
           params: { Bucket: bucket, Key: key, Body: gzip, ContentType: 'application/x-ndjson' },
           partSize: options.partSize ?? ERROR_PART.partSize,
           queueSize: options.queueSize ?? ERROR_PART.queueSize,
           leavePartsOnError: false,
-          ...(signal ? { abortController: abortControllerFor(signal) } : {}),
         });
         upload.on('httpUploadProgress', (p) => {
           if (typeof p.loaded === 'number') storedBytes = Math.max(storedBytes, p.loaded);
@@ -90,9 +88,10 @@ export async function writeErrorRecords(
     await uploaded;
     return { key, records, bytes, storedBytes };
   } catch (err) {
-    gzip?.destroy();
-    // abort() makes done() reject and lib-storage then sends AbortMultipartUpload.
-    await upload?.abort().catch(() => {});
+    // Failing the body (rather than Upload.abort(), whose done() rejects before the multipart upload
+    // is aborted) makes lib-storage wait for the parts in flight, send AbortMultipartUpload, then
+    // reject: once `uploaded` settles, no part is left behind.
+    gzip?.destroy(err instanceof Error ? err : new Error(String(err)));
     await uploaded?.catch(() => {});
     throw new ErrorPartWriteError(bucket, key, records, { cause: err });
   }
@@ -102,11 +101,4 @@ async function* ndjson(batches: AsyncIterable<ErrorRecord[]>): AsyncGenerator<st
   for await (const group of batches) {
     for (const record of group) yield `${JSON.stringify(record)}\n`;
   }
-}
-
-function abortControllerFor(signal: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  return controller;
 }
