@@ -36,6 +36,8 @@ describe('maskVariables', () => {
     expect(maskVariables('key=abc status=ok')).toBe('key=<*> status=<*>');
     expect(maskVariables('addr fe80::1ff:fe23:4567:890a id 0xdeadbeef')).toBe('addr <*> id <*>');
     expect(maskVariables("don't stop")).toBe("don't stop");
+    expect(maskVariables('denied for user alice on node db-primary-2')).toBe('denied for user <*> on node <*>');
+    expect(maskVariables('flags [a, b] for arn:aws:s3:::bucket/key')).toBe('flags <*> for <*>');
   });
 
   it('is idempotent on arbitrary text', () => {
@@ -43,6 +45,14 @@ describe('maskVariables', () => {
       const once = maskVariables(s);
       expect(maskVariables(once)).toBe(once);
     }), { numRuns: 2_000 });
+  });
+
+  it('is idempotent on strings of the characters its rules care about', () => {
+    const unit = fc.constantFrom(...'0123456789abcdefxAZ:./-_="\' <>*@[]\\\t,;T+ursehot'.split(''));
+    fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), (s) => {
+      const once = maskVariables(s);
+      expect(maskVariables(once)).toBe(once);
+    }), { numRuns: 20_000 });
   });
 
   it('is idempotent on log-like text', () => {

@@ -19,6 +19,28 @@ const LOGCAT_RANK: Readonly<Record<string, number>> = {
 };
 // A Java/Python/.NET exception header line: `java.lang.IllegalStateException: boom`, `KeyError: 'x'`.
 export const EXCEPTION_HEADER = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)*(?:Exception|Error|Throwable|Exit|Interrupt)(?::|$)/;
+// The header a text logger puts before the message: timestamps, level, [thread]/[module], request
+// ids, logcat pid/tid. Stripped so that the message (and its group) is what the code wrote.
+const HEADER = new RegExp(
+  '^(?:(?:' + [
+    String.raw`\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?`,
+    String.raw`\d{2}:\d{2}:\d{2}(?:[.,]\d+)?`,
+    String.raw`[A-Z][a-z]{2} +\d{1,2}(?= )`,
+    String.raw`\d{2}-\d{2}(?= \d)`,
+    String.raw`\[[^\]]{0,80}\]`,
+    String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`,
+    String.raw`(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|EMERG|ALERT)(?=[\s:|]|$)`,
+    String.raw`\d+ +\d+ +[VDIWEFA](?= )`,
+  ].join('|') + String.raw`)[\s:|]*)+`,
+);
+
+/** The message of a text line: the line without its logger header, or the whole line if nothing is left. */
+export function messageOf(text: string): string {
+  const m = HEADER.exec(text);
+  const rest = m ? text.slice(m[0].length).trim() : text.trim();
+  return rest.length > 0 ? rest : text.trim();
+}
+
 // Lambda runtime failures that carry no level token.
 const LAMBDA_FAILURES = ['Task timed out after', 'Runtime exited with error', 'Process exited before completing'];
 
@@ -69,7 +91,7 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
       return 0;
     },
     parse(text: string): ParsedLine {
-      return { level: null, class: 'none', timestamp: findTimestamp(text), message: text.trim(), fields: {} };
+      return { level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text), fields: {} };
     },
   };
 }
