@@ -123,11 +123,32 @@ async function runChild(name: string, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** Spawns `node --import tsx bench/lines.ts --case name --file f` and parses its report. */
+/**
+ * Bundles this file with esbuild into bench/.data/, so that children run plain JavaScript as Lambda
+ * does: no TypeScript loader in the process, so its peak RSS is the pipeline's own.
+ */
+async function bundleChild(dir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = `${dir}lines-child.mjs`;
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['esbuild'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+let childScript = '';
+
+/** Spawns `node bench/.data/lines-child.mjs --case name --file f` and parses its report. */
 function spawnNodeCase(name: string, file: string): Promise<ChildResult> {
-  const script = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--case', name, '--file', file], {
+    const child = spawn(process.execPath, [childScript, '--case', name, '--file', file], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -198,6 +219,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('./.data/', import.meta.url));
   const say = (m: string): void => console.log(`[bench:lines] ${m}`);
 
+  childScript = await bundleChild(dir);
   const half: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB, seed: SEED, log: say });
   const big: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB: bigSizeMB, seed: SEED, log: say });
   const uncompressed = half.counts.bytes;
@@ -261,7 +283,9 @@ async function main(): Promise<void> {
   let ndjsonWallVsGrep: number | null = null;
   const ndjsonModule = new URL('./ndjsonCase.ts', import.meta.url);
   if (existsSync(ndjsonModule)) {
-    const mod = (await import(ndjsonModule.href)) as { runNdjsonCase?: (o: { dir: string; sizeMB: number }) => Promise<unknown> };
+    // A variable specifier keeps esbuild from bundling it into the child; only the parent loads it.
+    const specifier = ndjsonModule.href;
+    const mod = (await import(specifier)) as { runNdjsonCase?: (o: { dir: string; sizeMB: number }) => Promise<unknown> };
     if (typeof mod.runNdjsonCase === 'function') {
       const got = await mod.runNdjsonCase({ dir, sizeMB });
       const value =
