@@ -149,83 +149,95 @@ export async function* records(
     return false;
   }
 
-  for await (const batch of batches) {
-    signal?.throwIfAborted();
-    if (batch.length === 0) continue;
-    if (parser === undefined) {
-      const head: string[] = [];
-      for (let i = 0; i < batch.length && i < 20; i++) head.push(batch[i]!.text);
-      setParser(createLineParser(detectFormat(head, options.source.key)));
-    }
-    const p = parser!;
-    const out: ErrorRecord[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const line = batch[i]!;
-      const text = line.text;
-      stats.lines++;
-      if (text.length === 0) continue; // blank lines neither start nor end an event
-      if (open !== 0 && joining && isContinuation(text)) {
-        openContinued = true;
-        openLast = line.number;
-        if (open === 2) {
-          openLines++;
-          if (line.truncated) openTruncated = true;
-          if (!openCut) {
-            if (openLines > maxLines || openBytes + line.bytes + 1 > maxBytes) {
-              openCut = true;
-              stats.multilineCuts++;
-            } else {
-              openParts.push(text);
-              openBytes += line.bytes + 1;
+  try {
+    for await (const batch of batches) {
+      signal?.throwIfAborted();
+      if (batch.length === 0) continue;
+      if (parser === undefined) {
+        const head: string[] = [];
+        for (let i = 0; i < batch.length && i < 20; i++) head.push(batch[i]!.text);
+        setParser(createLineParser(detectFormat(head, options.source.key)));
+      }
+      const p = parser!;
+      const out: ErrorRecord[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const line = batch[i]!;
+        const text = line.text;
+        stats.lines++;
+        if (text.length === 0) continue; // blank lines neither start nor end an event
+        if (open !== 0 && joining && isContinuation(text)) {
+          openContinued = true;
+          openLast = line.number;
+          if (open === 2) {
+            openLines++;
+            if (line.truncated) openTruncated = true;
+            if (!openCut) {
+              if (openLines > maxLines || openBytes + line.bytes + 1 > maxBytes) {
+                openCut = true;
+                stats.multilineCuts++;
+              } else {
+                openParts.push(text);
+                openBytes += line.bytes + 1;
+              }
+            }
+          }
+          continue;
+        }
+        if (open === 2) finish(out);
+        open = 0;
+        if (p.isHeader(text)) {
+          stats.headerLines++;
+          continue;
+        }
+        stats.events++;
+        let rank = p.scan(text);
+        let cls = p.cls;
+        let effective = qualifies(rank, cls);
+        if (effective < 0 && patterns.length > 0 && allowed.has('pattern')) {
+          for (const re of patterns) {
+            if (re.test(text)) {
+              rank = LEVEL_RANK.error;
+              cls = 'pattern';
+              effective = qualifies(rank, cls);
+              break;
             }
           }
         }
-        continue;
-      }
-      if (open === 2) finish(out);
-      open = 0;
-      if (p.isHeader(text)) {
-        stats.headerLines++;
-        continue;
-      }
-      stats.events++;
-      let rank = p.scan(text);
-      let cls = p.cls;
-      let effective = qualifies(rank, cls);
-      if (effective < 0 && patterns.length > 0 && allowed.has('pattern')) {
-        for (const re of patterns) {
-          if (re.test(text)) {
-            rank = LEVEL_RANK.error;
-            cls = 'pattern';
-            effective = qualifies(rank, cls);
-            break;
-          }
+        // Counted locally (no keyed stores on the hot path) and flushed into stats after each batch.
+        levelCounts[rank >= 60 ? 6 : rank >= 50 ? 5 : rank >= 40 ? 4 : rank >= 30 ? 3 : rank >= 20 ? 2 : rank >= 10 ? 1 : 0]!++;
+        if (cls === 'level') levelClass++;
+        else if (cls === 'none') noneClass++;
+        else stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
+        openRank = rank;
+        openCls = cls;
+        openContinued = false;
+        openLast = line.number;
+        if (effective < 0) {
+          open = joining ? 1 : 0;
+          continue;
         }
+        open = 2;
+        openFirst = line;
+        openParts = [text];
+        openBytes = line.bytes;
+        openLines = 1;
+        openCut = false;
+        openTruncated = line.truncated;
+        if (!joining) finish(out);
       }
-      // Counted locally (no keyed stores on the hot path) and flushed into stats after each batch.
-      levelCounts[rank >= 60 ? 6 : rank >= 50 ? 5 : rank >= 40 ? 4 : rank >= 30 ? 3 : rank >= 20 ? 2 : rank >= 10 ? 1 : 0]!++;
-      if (cls === 'level') levelClass++;
-      else if (cls === 'none') noneClass++;
-      else stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
-      openRank = rank;
-      openCls = cls;
-      openContinued = false;
-      openLast = line.number;
-      if (effective < 0) {
-        open = joining ? 1 : 0;
-        continue;
-      }
-      open = 2;
-      openFirst = line;
-      openParts = [text];
-      openBytes = line.bytes;
-      openLines = 1;
-      openCut = false;
-      openTruncated = line.truncated;
-      if (!joining) finish(out);
+      flushCounts();
+      if (out.length > 0) yield out;
     }
+  } catch (error) {
+    // The source failed: the event still open is complete as far as anyone will know, so it is
+    // handed out before the error, like every record before it.
     flushCounts();
-    if (out.length > 0) yield out;
+    if (open === 2 && !signal?.aborted) {
+      const out: ErrorRecord[] = [];
+      finish(out);
+      if (out.length > 0) yield out;
+    }
+    throw error;
   }
   signal?.throwIfAborted();
   if (open === 2) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { records } from '../../../functions/src/parse/records.js';
+import { createParseStats } from '../../../functions/src/parse/createParseStats.js';
 import { ParseOptionsError } from '../../../functions/src/parse/errors.js';
 import { asAsync, fixture, lineBatchesOf, run } from './helpers.js';
 
@@ -342,6 +343,51 @@ describe('records', () => {
       await stage.next();
       controller.abort(new Error('stop'));
       await expect(stage.next()).rejects.toThrow('stop');
+    });
+
+    it('marks a record truncated when the line stage cut its line', async () => {
+      const [batch] = lineBatchesOf('ERROR cut here\n');
+      batch![0]!.truncated = true;
+      const out: unknown[] = [];
+      for await (const b of records(asAsync([batch!]), { source: { bucket: 'b', key: 'k' }, format: 'text' })) out.push(...b);
+      expect(out).toMatchObject([{ truncated: true, raw: 'ERROR cut here' }]);
+    });
+
+    it('returns the source when the consumer breaks early', async () => {
+      let returned = false;
+      const source = (async function* () {
+        try {
+          for (const batch of lineBatchesOf('ERROR a\nERROR b\nERROR c\n', 1)) yield batch;
+        } finally {
+          returned = true;
+        }
+      })();
+      for await (const batch of records(source, { source: { bucket: 'b', key: 'k' }, format: 'text' })) {
+        expect(batch).toHaveLength(1);
+        break;
+      }
+      expect(returned).toBe(true);
+    });
+
+    it('propagates an error of the source after yielding what came before', async () => {
+      const source = (async function* () {
+        yield lineBatchesOf('ERROR a\n')[0]!;
+        throw new Error('socket hang up');
+      })();
+      const seen: number[] = [];
+      await expect((async () => {
+        for await (const batch of records(source, { source: { bucket: 'b', key: 'k' }, format: 'text' })) seen.push(batch.length);
+      })()).rejects.toThrow('socket hang up');
+      expect(seen).toEqual([1]);
+    });
+
+    it('detects the format on the first non-empty batch', async () => {
+      const stats = createParseStats();
+      const batches = [[], ...lineBatchesOf(fixture('alb.log'))];
+      const out: unknown[] = [];
+      for await (const b of records(asAsync(batches), { source: { bucket: 'b', key: 'k' }, stats })) out.push(...b);
+      expect(stats.format).toBe('alb');
+      expect(out).toHaveLength(2);
     });
 
     it('an empty object yields nothing', async () => {
