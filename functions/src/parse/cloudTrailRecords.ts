@@ -14,6 +14,7 @@ const LEFT_BRACE = 0;
 const RIGHT_BRACE = 1;
 const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
+const STRING = 9;
 
 /** Options of {@link cloudTrailRecords}: those of `records` without `format`. */
 export type CloudTrailOptions = Omit<RecordOptions, 'format'>;
@@ -53,6 +54,7 @@ export async function* cloudTrailRecords(
   let recordStart = 0;
   let index = 0;
   let sawRecords = false;
+  let topKey = '';
 
   const tokenizer = new Tokenizer();
   // Only elements of the top-level Records array are emitted; keepStack false lets each go after use.
@@ -62,7 +64,10 @@ export async function* cloudTrailRecords(
     if (token === LEFT_BRACE || token === LEFT_BRACKET) {
       depth++;
       if (depth === 3 && token === LEFT_BRACE) recordStart = offset;
-      if (depth === 2 && token === LEFT_BRACKET) sawRecords = true;
+      if (depth === 2 && token === LEFT_BRACKET && topKey === 'Records') sawRecords = true;
+    } else if (token === STRING && depth === 1) {
+      // Keys and values alternate at depth 1; the string before an array opening is its key.
+      topKey = info.value as string;
     } else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) {
       depth--;
     }

@@ -62,5 +62,6 @@ describe('cloudTrailRecords', () => {
     await expect(runCloudTrail([Buffer.from('{"Records":[{"a":1},{')])).rejects.toThrow(CloudTrailParseError);
     await expect(runCloudTrail([Buffer.from('{"Records":[{"a":1}}')])).rejects.toThrow(CloudTrailParseError);
     await expect(runCloudTrail([Buffer.from('{"foo":1}')])).rejects.toThrow(/Records/);
+    await expect(runCloudTrail([Buffer.from('{"Digest":[{"a":1}]}')])).rejects.toThrow(/Records/);
   });
 });
