@@ -40,6 +40,18 @@ describe('records', () => {
       expect(payload.message).toBe("Runtime.ImportModuleError: Cannot find module 'left-pad'");
     });
 
+    it('reports failed Lambda platform events of the JSON log format', async () => {
+      const text = [
+        '{"time":"2024-03-01T10:00:00.000Z","type":"platform.start","record":{"requestId":"r1","version":"$LATEST"}}',
+        '{"time":"2024-03-01T10:00:03.000Z","type":"platform.runtimeDone","record":{"requestId":"r1","status":"timeout","metrics":{"durationMs":3000}}}',
+        '{"time":"2024-03-01T10:00:04.000Z","type":"platform.runtimeDone","record":{"requestId":"r2","status":"success"}}',
+      ].join('\n');
+      const { records: out } = await run(text);
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatchObject({ firstLine: 2, class: 'exception', message: 'platform.runtimeDone timeout', timestamp: '2024-03-01T10:00:03.000Z' });
+      expect(out[0]!.fields.requestId).toBe('r1');
+    });
+
     it('treats a 5xx status field as an error when there is no level', async () => {
       const { records: out } = await run(fixture('pino.ndjson'));
       const status = out.find((r) => r.firstLine === 10)!;

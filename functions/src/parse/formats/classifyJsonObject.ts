@@ -47,6 +47,19 @@ export function classifyJsonObject(obj: Obj): ParsedLine & { rank: number } {
     }
   }
 
+  // Lambda JSON log format platform events carry their outcome in record.status.
+  if (typeof obj.type === 'string' && obj.type.startsWith('platform.') && typeof obj.record === 'object' && obj.record !== null) {
+    const rec = obj.record as Obj;
+    const status = rec.status;
+    if (status === 'error' || status === 'failure' || status === 'timeout') {
+      if (rank === 0) rank = LEVEL_RANK.error;
+      cls = 'exception';
+      fields.errorType = scalar(rec.errorType);
+      message = `${obj.type} ${status}${typeof rec.errorType === 'string' ? ` ${rec.errorType}` : ''}`;
+      fields.requestId = scalar(rec.requestId);
+    }
+  }
+
   const isCloudTrail = typeof obj.eventSource === 'string' && typeof obj.eventName === 'string';
   if (isCloudTrail) {
     const errorCode = obj.errorCode;

@@ -38,6 +38,14 @@ export function createJsonParser(format: LogFormat = 'json'): LineParser {
         return rank;
       }
       // No usable level key: look for the error payloads that carry none.
+      // Lambda JSON platform events: `platform.runtimeDone` / `platform.report` with a failed status.
+      if (text.indexOf('"platform.') >= 0) {
+        const status = stringValueAt(text, '"status"');
+        if (status === 'error' || status === 'failure' || status === 'timeout') {
+          this.cls = 'exception';
+          return LEVEL_RANK.error;
+        }
+      }
       if (text.indexOf('"errorType"') >= 0) {
         this.cls = 'exception';
         return LEVEL_RANK.error;
