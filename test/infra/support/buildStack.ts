@@ -27,13 +27,15 @@ export interface BuiltStack {
  * `bundle: false` skips esbuild (asset hash only): bundle once per test file, in the one stack
  * whose bundle is asserted on.
  */
-export function buildStack(options: { pipeline?: LogProcessingPipelineProps; context?: Record<string, unknown>; bundle?: boolean; outdir?: string } = {}): BuiltStack {
+export function buildStack(
+  options: { pipeline?: LogProcessingPipelineProps; context?: Record<string, unknown>; bundle?: boolean; outdir?: string; env?: { account: string; region: string } } = {},
+): BuiltStack {
   const app = new App({
     outdir: options.outdir,
     context: { ...cdkJsonContext(), ...options.context, 'aws:cdk:bundling-stacks': options.bundle ? ['**'] : [] },
   });
   const stack = new LogsieveStack(app, 'Logsieve', {
-    env: { account: '123456789012', region: 'eu-west-1' },
+    env: options.env ?? { account: '123456789012', region: 'eu-west-1' },
     pipeline: options.pipeline,
   });
   return { app, stack, template: Template.fromStack(stack) };
