@@ -96,6 +96,8 @@ describe('records', () => {
       ]);
       expect(stats.levels.warn).toBe(1);
       expect(stats.levels.info).toBe(1); // the INFO line whose message says ERROR
+      expect(out[0]!.fields.requestId).toBe('3f1c0d8e-1111-4a2b-9c3d-0123456789ab');
+      expect(out[0]!.message.startsWith('Invoke Error')).toBe(true);
     });
 
     it('recognises Apache, Python, syslog-name and Android level tokens', async () => {

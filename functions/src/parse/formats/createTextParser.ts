@@ -34,6 +34,8 @@ const HEADER = new RegExp(
   ].join('|') + String.raw`)[\s:|]*)+`,
 );
 
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
 /** The message of a text line: the line without its logger header, or the whole line if nothing is left. */
 export function messageOf(text: string): string {
   const m = HEADER.exec(text);
@@ -91,7 +93,13 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
       return 0;
     },
     parse(text: string): ParsedLine {
-      return { level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text), fields: {} };
+      const header = HEADER.exec(text)?.[0] ?? '';
+      // A UUID in the header is the request id of Lambda runtimes (Node, Python, Java).
+      const requestId = UUID.exec(header)?.[0];
+      return {
+        level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text),
+        fields: requestId === undefined ? {} : { requestId },
+      };
     },
   };
 }
