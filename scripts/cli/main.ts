@@ -1,35 +1,138 @@
-import { Command, CommanderError } from 'commander';
-import { demo } from './demo.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { endpointFromEnv } from '../local/clientsFromEnv.js';
+import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP } from './constants.js';
+import type { CliLogLevel } from './createCliLogger.js';
+import { LOG_LEVELS } from './createCliLogger.js';
+import { demoCommand } from './demoCommand.js';
+import { downCommand } from './downCommand.js';
+import { processCommand } from './processCommand.js';
+import { toCliError } from './toCliError.js';
+import type { CliIO } from './types.js';
+import { upCommand } from './upCommand.js';
+import { watchCommand } from './watchCommand.js';
 
-/** Runs the `logsieve` command line; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command()
-    .name('logsieve')
-    .description('Run the logsieve pipeline locally, against files or LocalStack.')
-    .exitOverride()
-    .showHelpAfterError();
+/** Exit code of a run stopped by SIGINT/SIGTERM before it could finish (128 + SIGINT). */
+const INTERRUPTED = 130;
 
-  program
-    .command('demo')
-    .description('start LocalStack, upload a generated log, run the real handler on its S3 notification, print the summary')
-    .option('--lines <n>', 'lines in the generated log', (v) => positiveInt('--lines', v), 400_000)
-    .option('--keep', 'leave LocalStack running afterwards', false)
-    .action(async (opts: { lines: number; keep: boolean }) => {
-      await demo(opts);
-    });
+/**
+ * Runs the `logsieve` command line and resolves to the process exit code (see {@link EXIT}); never
+ * throws and never calls `process.exit` except on a second Ctrl-C. A failure prints one line,
+ * `logsieve: <reason>`, on stderr. `io` replaces the process's streams, environment and signals
+ * (tests run commands in-process with it).
+ *
+ * @example process.exitCode = await main(process.argv);
+ */
+export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const controller = new AbortController();
+  const cli: CliIO = {
+    out: io.out ?? ((text) => void process.stdout.write(text)),
+    err: io.err ?? ((text) => void process.stderr.write(text)),
+    tty: io.tty ?? process.stdout.isTTY === true,
+    env: io.env ?? process.env,
+    signal: io.signal ?? controller.signal,
+  };
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    // The first signal asks for a clean stop; a second one means "now".
+    if (signals > 1) process.exit(INTERRUPTED);
+    controller.abort(new Error('interrupted'));
+  };
+  if (!io.signal) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
 
+  const program = buildProgram(cli);
   try {
     await program.parseAsync(argv);
-    return 0;
+    return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    process.stderr.write(`logsieve: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (cli.signal.aborted) {
+      cli.err('logsieve: interrupted\n');
+      return INTERRUPTED;
+    }
+    const failure = toCliError(err, { endpoint: endpointFromEnv(cli.env) });
+    cli.err(`logsieve: ${failure.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    if (cli.env.LOGSIEVE_DEBUG === '1' && err instanceof Error) cli.err(`${err.stack ?? ''}\n`);
+    return failure.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
-function positiveInt(option: string, value: string): number {
+function buildProgram(io: CliIO): Command {
+  const program = new Command()
+    .name('logsieve')
+    .description('Run the logsieve pipeline locally: on a file, an s3:// object, or a LocalStack queue.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', EXIT_CODES_HELP);
+  const logLevel = new Option('--log-level <level>', 'handler log level (default: warn on a terminal, info otherwise; env LOGSIEVE_LOG_LEVEL)').choices(LOG_LEVELS);
+
+  program
+    .command('process')
+    .description('run the pipeline on a local file or an S3 object; write summary, HTML report and error records')
+    .argument('<input>', 'a log file (plain, gzip, zstd…) or s3://bucket/key (endpoint: AWS_ENDPOINT_URL or LOCALSTACK_ENDPOINT)')
+    .option('--out <dir|s3://bucket/prefix/>', 'where the outputs go', DEFAULT_OUT_DIR)
+    .option('--errors-out <file>', 'write the error records to this NDJSON file (gzip when it ends in .gz)')
+    .option('--config <file>', 'rules JSON file (see functions/src/parse/README.md)')
+    .option('--json', 'print only the summary JSON on stdout', false)
+    .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean }) => {
+      await processCommand(input, opts, io);
+    });
+
+  program
+    .command('up')
+    .description('start LocalStack with the buckets, queues and S3 → SQS notification of the CDK construct; leave it running')
+    .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)
+    .action(async (opts: { foreground: boolean }) => {
+      await upCommand(opts, io);
+    });
+
+  program
+    .command('down')
+    .description('stop the LocalStack that logsieve up left running')
+    .action(async () => {
+      await downCommand(io);
+    });
+
+  program
+    .command('watch')
+    .description('poll the queue and run the real handler on each batch, as the Lambda event source would, until Ctrl-C')
+    .option('--queue-url <url>', 'queue to poll (default: the one logsieve up created)')
+    .option('--output-bucket <name>', 'bucket the summaries go to (default: the one logsieve up created)')
+    .option('--output-prefix <prefix>', 'key prefix of the outputs (default: logsieve/)')
+    .option('--config <file>', 'rules JSON file')
+    .option('--batch-size <n>', 'messages per batch, 1 to 10', (v) => integer('--batch-size', v, 1, 10), 10)
+    .option('--wait-time-seconds <s>', 'long-poll wait, 0 to 20', (v) => integer('--wait-time-seconds', v, 0, 20), 20)
+    .option('--debug-handles', 'print the active resources at shutdown (env LOGSIEVE_DEBUG_HANDLES=1)', false)
+    .addOption(logLevel)
+    .action(async (opts: { queueUrl?: string; outputBucket?: string; outputPrefix?: string; config?: string; batchSize: number; waitTimeSeconds: number; debugHandles: boolean; logLevel?: CliLogLevel }) => {
+      await watchCommand(opts, io);
+    });
+
+  program
+    .command('demo')
+    .description('up, upload a generated 100 MB gzip app log and small AWS-format logs, watch until all are processed, print the summaries')
+    .option('--size-mb <n>', 'decompressed size of the generated app log, MiB', (v) => integer('--size-mb', v, 1, 10_240), 100)
+    .option('--seed <n>', 'seed of the generated app log', (v) => integer('--seed', v, 0, 2 ** 31), 42)
+    .option('--out-dir <dir>', 'where the HTML reports and summaries are downloaded', DEFAULT_DEMO_DIR)
+    .option('--keep', 'leave LocalStack running afterwards (stop it with logsieve down)', false)
+    .addOption(new Option('--log-level <level>', 'handler log level').choices(LOG_LEVELS))
+    .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; logLevel?: CliLogLevel }) => {
+      await demoCommand(opts, io);
+    });
+
+  return program;
+}
+
+function integer(option: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} expects a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InvalidArgumentError(`${option} expects an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }

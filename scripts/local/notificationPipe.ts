@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { toSqsRecord } from './toSqsRecord.js';
 import { uniqueName } from './uniqueName.js';
 
 /** An input bucket whose ObjectCreated notifications go to an SQS queue, as the CDK construct wires it. */
@@ -18,11 +19,23 @@ export interface NotificationPipe {
   queueArn: string;
 }
 
+/** Options of {@link createNotificationPipe}; names default to unique ones. */
+export interface NotificationPipeOptions {
+  /** Key prefix the notification is filtered on. */
+  prefix?: string;
+  bucket?: string;
+  queueName?: string;
+  /** Queue attributes set at creation (VisibilityTimeout, RedrivePolicy…). */
+  queueAttributes?: Record<string, string>;
+}
+
 /** Creates a bucket, a queue, the queue policy and the bucket's notification configuration. */
-export async function createNotificationPipe(s3: S3Client, sqs: SQSClient, options: { prefix?: string } = {}): Promise<NotificationPipe> {
-  const bucket = uniqueName('logsieve-in');
+export async function createNotificationPipe(s3: S3Client, sqs: SQSClient, options: NotificationPipeOptions = {}): Promise<NotificationPipe> {
+  const bucket = options.bucket ?? uniqueName('logsieve-in');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('logsieve-q') }));
+  const { QueueUrl: queueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: options.queueName ?? uniqueName('logsieve-q'), ...(options.queueAttributes ? { Attributes: options.queueAttributes } : {}) }),
+  );
   if (!queueUrl) throw new Error('CreateQueue returned no QueueUrl');
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
   const queueArn = attrs.Attributes?.QueueArn;
@@ -85,17 +98,7 @@ export async function receiveNotifications(sqs: SQSClient, pipe: NotificationPip
     }
     for (const m of messages) {
       if (m.Body?.includes('s3:TestEvent')) continue;
-      records.push({
-        messageId: m.MessageId ?? '',
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: (m.Attributes ?? {}) as unknown as SQSRecord['attributes'],
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: pipe.queueArn,
-        awsRegion: 'us-east-1',
-      });
+      records.push(toSqsRecord(m, pipe.queueArn));
     }
   }
   if (records.length < count) throw new Error(`expected ${count} S3 notifications on ${pipe.queueUrl}, got ${records.length} within ${timeoutMs} ms`);

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { LOCALSTACK, REPO_ROOT } from '../localstack/constants.js';
+
+/**
+ * Exit codes of `logsieve`. 0 on success; otherwise the process prints one line saying why.
+ * Documented in `logsieve --help`.
+ */
+export const EXIT = {
+  ok: 0,
+  /** Anything not listed below (a bug, a write that failed, LocalStack that would not start). */
+  failure: 1,
+  /** Bad arguments: unknown command or option, missing or malformed value. */
+  usage: 2,
+  /** The input file, bucket or object does not exist (or there is no `up` state to use). */
+  notFound: 3,
+  /** The S3/SQS endpoint (AWS, LocalStack) cannot be reached. */
+  unreachable: 4,
+  /** The rules file (`--config`) or a LOGSIEVE_* setting is invalid. */
+  badConfig: 5,
+  /** The input is corrupt or truncated: outputs were written for what could be read. */
+  corruptInput: 6,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Text appended to `logsieve --help`. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  other failure (see the message)
+  2  bad arguments (usage error)
+  3  input file, bucket or object not found; no \`logsieve up\` state
+  4  endpoint unreachable (AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT / LocalStack not available)
+  5  bad configuration (--config rules file or LOGSIEVE_* setting)
+  6  input corrupt or truncated (outputs written for what was read)
+`;
+
+/** Where `logsieve process` writes when `--out` is not given. */
+export const DEFAULT_OUT_DIR = 'logsieve-out';
+
+/** Where `logsieve demo` downloads the HTML reports and summaries. */
+export const DEFAULT_DEMO_DIR = 'logsieve-demo';
+
+/** State written by `logsieve up` and read by `watch`, `demo` and `down`; `LOGSIEVE_STATE_FILE` overrides. */
+export const DEFAULT_STATE_FILE = path.join(LOCALSTACK.home, 'up.json');
+
+/** The `bin` shim, run again as the detached LocalStack keeper of `up`. */
+export const CLI_SHIM = path.join(REPO_ROOT, 'scripts', 'logsieve.mjs');

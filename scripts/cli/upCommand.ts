@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startLocalStack } from '../localstack/harness.js';
+import { LOCALSTACK } from '../localstack/constants.js';
+import { clientsFromEnv } from '../local/clientsFromEnv.js';
+import { provisionLocalPipeline } from '../local/provisionLocalPipeline.js';
+import type { UpState } from '../local/upState.js';
+import { readUpState, removeUpState, writeUpState } from '../local/upState.js';
+import { CLI_SHIM } from './constants.js';
+import { CliError } from './errors.js';
+import { isAlive, liveUpState, stateFilePath } from './liveUpState.js';
+import type { CliIO } from './types.js';
+
+/** Options of `logsieve up`. */
+export interface UpCommandOptions {
+  /** Stay in the foreground and stop LocalStack on Ctrl-C, instead of leaving it running in the background. */
+  foreground?: boolean | undefined;
+}
+
+/** Bound on the background start: the first one installs LocalStack into .localstack/venv. */
+const DETACHED_START_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * `logsieve up`: LocalStack through the harness, the buckets, queues and S3 → SQS notification the
+ * CDK construct deploys, and a state file (`.localstack/up.json`) that `watch`, `demo` and `down`
+ * read. By default LocalStack is left running in the background (a detached keeper process owns
+ * it; `logsieve down` stops it) and `up` returns; `--foreground` keeps it until Ctrl-C. With
+ * `LOCALSTACK_ENDPOINT` set, that LocalStack is used and nothing is started. Idempotent: when a
+ * live `up` exists it is reported, not duplicated.
+ *
+ * @example await upCommand({}, io); // then: npx logsieve watch
+ */
+export async function upCommand(options: UpCommandOptions, io: CliIO): Promise<UpState> {
+  const file = stateFilePath(io.env);
+  const existing = await liveUpState(file);
+  if (existing) {
+    io.err(`already up (${file})\n`);
+    io.out(describeUp(existing, file));
+    return existing;
+  }
+  let state: UpState;
+  if (io.env.LOCALSTACK_ENDPOINT?.trim()) state = await provisionOnly(io, file);
+  else if (options.foreground) return runKeeper(io, file);
+  else state = await startDetachedKeeper(io, file);
+  io.out(describeUp(state, file));
+  return state;
+}
+
+/** Starts a detached keeper (LocalStack up in the background) unless one is live; says which. */
+export async function ensureUp(io: CliIO): Promise<{ state: UpState; started: boolean }> {
+  const file = stateFilePath(io.env);
+  const existing = await liveUpState(file);
+  if (existing) return { state: existing, started: false };
+  const state = io.env.LOCALSTACK_ENDPOINT?.trim() ? await provisionOnly(io, file) : await startDetachedKeeper(io, file);
+  return { state, started: state.keeperPid !== null };
+}
+
+/** The lines `up` prints: where everything is, and how to use it from another shell. */
+export function describeUp(state: UpState, file: string): string {
+  return [
+    `LocalStack is up: ${state.description}`,
+    `  endpoint        ${state.endpoint}`,
+    `  input bucket    ${state.inputBucket}   (uploads notify the queue)`,
+    `  output bucket   ${state.outputBucket}   (prefix ${state.outputPrefix})`,
+    `  queue           ${state.queueUrl}`,
+    `  dead letters    ${state.deadLetterQueueUrl}   (after ${state.maxReceiveCount} receives; visibility ${state.visibilityTimeoutSeconds} s)`,
+    `  state           ${file}`,
+    'Use it:',
+    `  export LOCALSTACK_ENDPOINT=${state.endpoint}`,
+    `  aws --endpoint-url ${state.endpoint} s3 cp app.log.gz s3://${state.inputBucket}/app/app.log.gz`,
+    '  npx logsieve watch      # runs the handler on each upload, as the Lambda would',
+    state.keeperPid === null ? '  (LocalStack was given by LOCALSTACK_ENDPOINT: logsieve down only forgets it)' : '  npx logsieve down       # stops LocalStack',
+    '',
+  ].join('\n');
+}
+
+/** Uses the LocalStack named by LOCALSTACK_ENDPOINT: resources and state only, nothing to keep alive. */
+async function provisionOnly(io: CliIO, file: string): Promise<UpState> {
+  const localstack = await startLocalStack((line) => io.err(`[localstack] ${line}\n`));
+  const state = await provision(io, localstack, null);
+  await writeUpState(file, state);
+  return state;
+}
+
+async function provision(io: CliIO, localstack: { endpoint: string; mode: UpState['mode']; description: string }, keeperPid: number | null): Promise<UpState> {
+  const { s3, sqs } = clientsFromEnv(io.env, localstack.endpoint);
+  try {
+    const pipeline = await provisionLocalPipeline(s3, sqs);
+    return { ...pipeline, endpoint: localstack.endpoint, mode: localstack.mode, description: localstack.description, keeperPid, startedAt: new Date().toISOString() };
+  } finally {
+    s3.destroy();
+    sqs.destroy();
+  }
+}
+
+/**
+ * The foreground `up`: owns LocalStack until the signal fires (Ctrl-C, or `logsieve down` sending
+ * SIGTERM to the detached keeper), then removes the state file and stops LocalStack.
+ */
+async function runKeeper(io: CliIO, file: string): Promise<UpState> {
+  const localstack = await startLocalStack((line) => io.err(`[localstack] ${line}\n`));
+  try {
+    const state = await provision(io, localstack, process.pid);
+    if (io.env.LOGSIEVE_KEEPER_LOG) state.keeperLog = io.env.LOGSIEVE_KEEPER_LOG;
+    await writeUpState(file, state);
+    io.out(describeUp(state, file));
+    io.err('LocalStack runs until Ctrl-C (or logsieve down).\n');
+    if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
+    io.err('stopping LocalStack…\n');
+    return state;
+  } finally {
+    const current = await readUpState(file).catch(() => undefined);
+    if (current?.keeperPid === process.pid) await removeUpState(file);
+    await localstack.stop();
+  }
+}
+
+/**
+ * Runs `logsieve up --foreground` as a detached process (its own session, so the terminal's Ctrl-C
+ * and this process's exit leave it alone), relays its log until it has written the state file,
+ * and returns that state. Fails with the keeper's last log lines if it exits first.
+ */
+async function startDetachedKeeper(io: CliIO, file: string): Promise<UpState> {
+  const logFile = path.join(LOCALSTACK.home, 'logs', `keeper-${Date.now()}.log`);
+  await mkdir(path.dirname(logFile), { recursive: true });
+  await removeUpState(file);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [CLI_SHIM, 'up', '--foreground'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...io.env, LOGSIEVE_STATE_FILE: file, LOGSIEVE_KEEPER_LOG: logFile },
+  });
+  closeSync(fd);
+  const pid = child.pid;
+  let exitCode: number | null = null;
+  child.once('exit', (code, signal) => {
+    exitCode = code ?? (signal ? 128 : 1);
+  });
+  child.unref();
+  if (pid === undefined) throw new CliError(`could not start the LocalStack keeper (${CLI_SHIM})`);
+  io.err(`starting LocalStack in the background (keeper pid ${pid}, log ${logFile})\n`);
+
+  let relayed = 0;
+  const relay = async (): Promise<string> => {
+    const text = await readFile(logFile, 'utf8').catch(() => '');
+    // Only the harness's progress lines: the keeper's own summary is printed by us, from the state.
+    for (const line of text.slice(relayed).split('\n').slice(0, -1)) if (line.startsWith('[localstack]')) io.err(`${line}\n`);
+    relayed = text.lastIndexOf('\n') + 1;
+    return text;
+  };
+  const deadline = Date.now() + DETACHED_START_TIMEOUT_MS;
+  for (;;) {
+    await relay();
+    const state = await readUpState(file).catch(() => undefined);
+    if (state?.keeperPid === pid) return state;
+    if (exitCode !== null || !isAlive(pid)) {
+      const tail = (await relay()).trimEnd().split('\n').slice(-3).join(' | ');
+      throw new CliError(`the LocalStack keeper exited (code ${exitCode ?? '?'}) before LocalStack was up: ${tail} (log ${logFile})`);
+    }
+    if (Date.now() > deadline || io.signal.aborted) {
+      process.kill(pid, 'SIGTERM');
+      throw new CliError(io.signal.aborted ? 'interrupted while LocalStack was starting; stopped it' : `LocalStack was not up within ${DETACHED_START_TIMEOUT_MS / 60_000} min (log ${logFile})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,40 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_AWS } from './localClients.js';
+
+/** Clients for the endpoint the environment names, and that endpoint (undefined: AWS itself). */
+export interface EnvClients {
+  s3: S3Client;
+  sqs: SQSClient;
+  endpoint: string | undefined;
+}
+
+/**
+ * The endpoint a developer points the CLI at: `AWS_ENDPOINT_URL` (the SDK's own variable), else
+ * `LOCALSTACK_ENDPOINT` (the harness's). Undefined means AWS.
+ *
+ * @example endpointFromEnv({ LOCALSTACK_ENDPOINT: 'http://127.0.0.1:4566' }) // 'http://127.0.0.1:4566'
+ */
+export function endpointFromEnv(env: Record<string, string | undefined>): string | undefined {
+  const value = env.AWS_ENDPOINT_URL?.trim() || env.LOCALSTACK_ENDPOINT?.trim();
+  return value ? value.replace(/\/+$/, '') : undefined;
+}
+
+/**
+ * S3 and SQS clients as the CLI builds them: against `endpoint` (or the one from the environment)
+ * with path-style buckets, LocalStack's dummy credentials and region filled in where the
+ * environment has none (LocalStack accepts any); against AWS with the SDK's usual credential chain.
+ *
+ * @example const { s3, sqs } = clientsFromEnv(process.env);
+ */
+export function clientsFromEnv(env: Record<string, string | undefined>, endpoint = endpointFromEnv(env)): EnvClients {
+  if (!endpoint) return { s3: new S3Client({}), sqs: new SQSClient({}), endpoint };
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || LOCAL_AWS.region;
+  // Only when the environment has no keys: real ones (or a profile) are left to the SDK's chain.
+  const credentials = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE ? {} : { credentials: LOCAL_AWS.credentials };
+  return {
+    s3: new S3Client({ region, endpoint, forcePathStyle: true, ...credentials }),
+    sqs: new SQSClient({ region, endpoint, ...credentials }),
+    endpoint,
+  };
+}
