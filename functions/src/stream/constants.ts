@@ -25,6 +25,13 @@ export const FZSTD_YIELD_AFTER_MS = 4;
  */
 export const DECODE_REGION_BYTES = 32 * 1024;
 
+/**
+ * Most input the line stage splits in one event-loop turn (256 KiB, ~2,000 lines): a larger chunk
+ * (1 MiB from gunzip or a file read) is split in slices with a macrotask yield between them, so
+ * timers and socket callbacks (e.g. uploads running alongside) wait at most one slice.
+ */
+export const SYNC_SLICE_BYTES = 256 * 1024;
+
 /** Bytes per isAscii call when the splitter looks for the next line holding non-ASCII bytes. */
 export const ASCII_BLOCK_BYTES = 1024;
 

@@ -1,3 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+import { SYNC_SLICE_BYTES } from './constants.js';
 import { createLineSplitter, resolveLineOptions } from './createLineSplitter.js';
 import type { LineSplitter } from './createLineSplitter.js';
 import { StreamError } from './errors.js';
@@ -6,7 +9,9 @@ import type { Line, LineOptions } from './types.js';
 /**
  * Splits a byte stream into lines, yielding one array per input chunk: the pipeline's shape.
  *
- * Arrays are never empty; a chunk that completes no line yields nothing. Memory: besides the array
+ * Arrays are never empty; a chunk that completes no line yields nothing, and a chunk larger than
+ * 256 KiB (`SYNC_SLICE_BYTES`) is split in slices, one array each, with an event-loop turn between
+ * them so that no turn does more than one slice of work. Memory: besides the array
  * being yielded, the stage holds at most `maxLineBytes + 1` bytes of an unfinished line (default
  * 1 MiB); a longer line is truncated or skipped per `longLines` and counted in `stats`. An error
  * from the source propagates unchanged; a `StreamError` gets `linesEmitted` filled in on the way.
@@ -34,8 +39,17 @@ async function* generate(bytes: AsyncIterable<Uint8Array>, splitter: LineSplitte
         throw withLinesEmitted(error, splitter.linesEmitted);
       }
       if (result.done === true) break;
-      const batch = splitter.push(result.value);
-      if (batch.length > 0) yield batch;
+      const chunk = result.value;
+      if (chunk.byteLength <= SYNC_SLICE_BYTES) {
+        const batch = splitter.push(chunk);
+        if (batch.length > 0) yield batch;
+        continue;
+      }
+      for (let from = 0; from < chunk.byteLength; from += SYNC_SLICE_BYTES) {
+        if (from > 0) await nextTurn();
+        const batch = splitter.push(chunk.subarray(from, from + SYNC_SLICE_BYTES));
+        if (batch.length > 0) yield batch;
+      }
     }
   } finally {
     // Reached on break, error or exhaustion; return() is a no-op on an exhausted iterator.

@@ -1,3 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+import { SYNC_SLICE_BYTES } from './constants.js';
 import { createLineSplitter, resolveLineOptions } from './createLineSplitter.js';
 import type { LineSplitter } from './createLineSplitter.js';
 import { withLinesEmitted } from './lineBatches.js';
@@ -7,7 +10,8 @@ import type { Line, LineOptions } from './types.js';
  * Splits a byte stream into lines, one `Line` at a time: the shape for people.
  *
  * Same splitting, options, counters and memory bound as `lineBatches` (at most `maxLineBytes + 1`
- * bytes of an unfinished line, default 1 MiB, plus the lines of one chunk). It is a hand-written
+ * bytes of an unfinished line, default 1 MiB, plus the lines of one chunk), and the same pacing: at
+ * most 256 KiB of input is split per event-loop turn. It is a hand-written
  * iterator serving each chunk's lines from an array, so it runs close to `lineBatches` instead of
  * paying an async generator's cost per line. Breaking out of the loop returns the source iterator.
  *
@@ -29,6 +33,9 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 class LineIterator implements AsyncIterator<Line> {
   private batch: Line[] = [];
   private index = 0;
+  /** A chunk larger than SYNC_SLICE_BYTES, split one slice per event-loop turn; `pendingFrom` is the next slice. */
+  private pending: Uint8Array | undefined;
+  private pendingFrom = 0;
   private sourceDone = false;
   private finished = false;
 
@@ -47,6 +54,7 @@ class LineIterator implements AsyncIterator<Line> {
   async return(): Promise<IteratorResult<Line>> {
     this.batch = [];
     this.index = 0;
+    this.pending = undefined;
     if (!this.finished) {
       this.finished = true;
       if (!this.sourceDone) {
@@ -59,6 +67,18 @@ class LineIterator implements AsyncIterator<Line> {
 
   private async refill(): Promise<IteratorResult<Line>> {
     while (!this.finished) {
+      if (this.pending !== undefined) {
+        // Let timers and I/O run before the next slice of a large chunk.
+        await nextTurn();
+        const chunk = this.pending;
+        const from = this.pendingFrom;
+        this.pendingFrom = from + SYNC_SLICE_BYTES;
+        if (this.pendingFrom >= chunk.byteLength) this.pending = undefined;
+        this.batch = this.splitter.push(chunk.subarray(from, from + SYNC_SLICE_BYTES));
+        this.index = 0;
+        if (this.batch.length > 0) return { value: this.batch[this.index++]!, done: false };
+        continue;
+      }
       if (this.sourceDone) {
         this.finished = true;
         break;
@@ -74,6 +94,10 @@ class LineIterator implements AsyncIterator<Line> {
       if (result.done === true) {
         this.sourceDone = true;
         this.batch = this.splitter.end();
+      } else if (result.value.byteLength > SYNC_SLICE_BYTES) {
+        this.pending = result.value;
+        this.pendingFrom = SYNC_SLICE_BYTES;
+        this.batch = this.splitter.push(result.value.subarray(0, SYNC_SLICE_BYTES));
       } else {
         this.batch = this.splitter.push(result.value);
       }

@@ -194,3 +194,36 @@ describe('lineBatches', () => {
     expect(stats.truncatedLines).toBe(1);
   });
 });
+
+describe('pacing of large chunks', () => {
+  // 1 MiB chunk of short lines: split in 256 KiB slices with an event-loop turn between them.
+  const big = Buffer.from('0123456789abcdef\n'.repeat(Math.ceil((1024 * 1024) / 17)));
+
+  async function turnsWhile(run: () => Promise<number>): Promise<{ turns: number; lines: number }> {
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const count = await run();
+    ticking = false;
+    return { turns, lines: count };
+  }
+
+  it.each([
+    ['lines', async () => (await collect(lines(fromChunks([big])))).length],
+    ['lineBatches', async () => (await collect(lineBatches(fromChunks([big])))).flat().length],
+  ] as const)('%s lets the event loop turn between slices of one chunk', async (_name, run) => {
+    const { turns, lines: count } = await turnsWhile(run);
+    expect(count).toBe(big.length / 17);
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
+  it('lineBatches yields one array per 256 KiB slice of a large chunk, same lines as unsliced', async () => {
+    const batches = await collect(lineBatches(fromChunks([big])));
+    expect(batches.length).toBe(Math.ceil(big.length / (256 * 1024)));
+    expect(batches.flat()).toEqual(referenceLines(big).lines);
+  });
+});
