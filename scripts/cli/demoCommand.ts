@@ -74,12 +74,13 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
     const processingMs = Date.now() - processingStarted;
 
     await mkdir(options.outDir, { recursive: true });
-    const rows: string[][] = [['object', 'format', 'lines', 'errors', 'expected', 'top error group']];
+    const rows: string[][] = [['key', 'kind', 'format', 'lines', 'errors', 'expected', 'top error group (count)']];
     for (const [key, { kind, errors }] of expected) {
       const summary = summaries.get(key)!;
       const top = summary.topGroups[0];
       rows.push([
-        `${kind}: ${shorten(path.basename(key), 34)}`,
+        elide(key, 48),
+        kind,
         summary.source.format,
         summary.counts.lines.toLocaleString('en-US'),
         summary.counts.errors.toLocaleString('en-US'),
@@ -214,7 +215,8 @@ async function watchUntilDone(io: CliIO, endpoint: string, p: LocalPipeline, key
         queueUrl: p.queueUrl,
         outputBucket: p.outputBucket,
         outputPrefix: p.outputPrefix,
-        logLevel,
+        // The demo tells its own story; the handler's INFO lines would bury it (--log-level info shows them).
+        logLevel: logLevel ?? 'warn',
         waitTimeSeconds: 2,
         onObject: ({ ref, summary }: ObjectSummary) => {
           if (!summary || !pending.has(ref.key)) return;
@@ -223,7 +225,8 @@ async function watchUntilDone(io: CliIO, endpoint: string, p: LocalPipeline, key
           if (pending.size === 0) stop.abort();
         },
       },
-      { ...io, env: { ...io.env, AWS_ENDPOINT_URL: endpoint }, signal: stop.signal },
+      // Per-object lines are progress here: the table on stdout is the result.
+      { ...io, out: io.err, env: { ...io.env, AWS_ENDPOINT_URL: endpoint }, signal: stop.signal },
     );
   } finally {
     clearTimeout(timer);
@@ -239,12 +242,19 @@ async function download(s3: S3Client, bucket: string, key: string, file: string,
   await pipeline(res.Body as Readable, createWriteStream(file), { signal });
 }
 
+/** Keeps both ends of a long key: the prefix says the service, the tail the file. */
+function elide(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
 function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = new Set([2, 3, 4]);
+  const numeric = new Set([3, 4, 5]);
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }

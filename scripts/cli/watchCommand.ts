@@ -67,7 +67,7 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
       if (outcome.error) io.err(`batch of ${outcome.records.length} failed, all will be retried after the visibility timeout: ${outcome.error.message}\n`);
       else if (outcome.failed.length > 0) io.err(`${outcome.failed.length} of ${outcome.records.length} messages failed; they come back after the visibility timeout\n`);
       for (const object of await readSummaries(s3, config, outcome.deleted)) {
-        io.out(`${describeObject(object)}\n`);
+        io.out(`${describeObject(object, config.outputBucket)}\n`);
         options.onObject?.(object);
       }
     };
@@ -94,10 +94,10 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
   }
 }
 
-function describeObject({ ref, summaryKey, summary }: ObjectSummary): string {
+function describeObject({ ref, summaryKey, summary }: ObjectSummary, outputBucket: string): string {
   const name = `s3://${ref.bucket}/${ref.key}`;
   if (!summary) return `${name}: no summary (ignored or gone; see the log)`;
   const c = summary.counts;
   const status = summary.status === 'complete' ? 'processed' : `FAILED (${summary.reason ?? 'corrupt input'})`;
-  return `${name}: ${status}, ${summary.source.format}, ${c.lines.toLocaleString('en-US')} lines, ${c.errors.toLocaleString('en-US')} errors, ${summary.processing.mbPerSec} MB/s → ${summaryKey}`;
+  return `${name}: ${status}, ${summary.source.format}, ${c.lines.toLocaleString('en-US')} lines, ${c.errors.toLocaleString('en-US')} errors, ${summary.processing.mbPerSec} MB/s → s3://${outputBucket}/${summaryKey}`;
 }
