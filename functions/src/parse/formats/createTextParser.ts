@@ -1,16 +1,11 @@
 import { LEVEL_RANK } from '../constants.js';
 import { findTimestamp } from '../findTimestamp.js';
 import type { ErrorClass, LineParser, LogFormat, ParsedLine } from '../types.js';
-import { levelRank } from './levelRank.js';
+import { findLevelToken } from './findLevelToken.js';
 
 /** How far into a line the level token is looked for: headers put it early, messages come after. */
 const HEAD_CHARS = 160;
 
-// A level word bounded by start/end, whitespace or bracket-like punctuation. `/` `-` `.` `=` are not
-// boundaries, so `/api/error`, `error-page`, `errors.log` and `x=error` are not level tokens.
-const LEVEL_WORD = /(?:^|[\s[\](|:<>,;'"])(error|err|fatal|critical|crit|severe|panic|warning|warn|info|debug|trace|dpanic)(?=$|[\s[\](|:<>,;'"])/i;
-// Syslog names that are ordinary English words only count in capitals or in brackets (Apache `[alert]`).
-const SYSLOG_WORD = /(?:^|[\s[(<|:])(EMERG|EMERGENCY|ALERT|NOTICE)(?=$|[\s\]):>|])|\[(emerg|alert|notice)\]/;
 // Android logcat: threadtime (`01-02 03:04:05.678  123  456 E Tag: msg`) and brief (`E/Tag( 123): msg`).
 const LOGCAT = /^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\d+\s+([VDIWEFA])\s|([VDIWEFA])\/[^(:]+\(\s*\d+\):)/;
 const LOGCAT_RANK: Readonly<Record<string, number>> = {
@@ -70,12 +65,7 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
         const l = LOGCAT.exec(head);
         if (l) rank = LOGCAT_RANK[(l[1] ?? l[2])!] ?? 0;
       }
-      if (rank === 0) {
-        const m = LEVEL_WORD.exec(head);
-        const s = SYSLOG_WORD.exec(head);
-        if (m && (!s || m.index <= s.index)) rank = levelRank(m[1]!, 0, m[1]!.length);
-        else if (s) rank = levelRank(s[1] ?? s[2]!, 0, (s[1] ?? s[2]!).length);
-      }
+      if (rank === 0) rank = findLevelToken(text, HEAD_CHARS);
       if (rank > 0) {
         this.cls = 'level';
         return rank;
