@@ -62,7 +62,7 @@ export async function processToDirectory(options: ProcessToDirectoryOptions): Pr
     source: { bucket: ref.bucket, key: ref.key, ...options.identity },
     config,
     ...(signal ? { signal } : {}),
-    onProgress: (p: Progress) => report?.(Object.assign(figures, { bytesOut: p.bytesOut, lines: Math.max(figures.lines, p.lines) })),
+    onProgress: (p: Progress) => report?.(Object.assign(figures, { bytesOut: Math.max(figures.bytesOut, p.bytesOut), lines: Math.max(figures.lines, p.lines) })),
     writeRecords: (found) =>
       writeRecordsFile(report ? countRecords(found, figures) : found, { path: errorsPath, ...(signal ? { signal } : {}) }),
   });
@@ -90,14 +90,16 @@ async function* countBytes(source: AsyncIterable<Uint8Array>, onChunk: (bytes: n
 }
 
 /**
- * Counts error records as they pass. A record's last line is also a live lower bound of the lines
- * read, fresher than the pipeline's own line count (reported every 5 s).
+ * Counts error records as they pass. A record's last line and byte offset are also live lower
+ * bounds of the lines and decompressed bytes read, fresher than the pipeline's own counters
+ * (reported every 5 s).
  */
 async function* countRecords(found: AsyncIterable<ErrorRecord[]>, figures: ProgressFigures): AsyncGenerator<ErrorRecord[]> {
   for await (const group of found) {
     for (const record of group) {
       if (record.level === 'error' || record.level === 'fatal') figures.errors++;
       if (record.lastLine > figures.lines) figures.lines = record.lastLine;
+      if (record.byteOffset > figures.bytesOut) figures.bytesOut = record.byteOffset;
     }
     yield group;
   }
