@@ -41,6 +41,8 @@ interface ChildResult {
   lines: number;
   errors: number;
   maxRssMiB: number;
+  /** User + system CPU of the whole process (main thread, zlib's thread pool, GC), ms. */
+  cpuMs: number;
   loopP50Ms: number;
   loopP99Ms: number;
   loopMaxMs: number;
@@ -106,9 +108,11 @@ async function runChild(name: string, file: string): Promise<void> {
   if (run === undefined) throw new Error(`Unknown --case ${name}; expected one of ${Object.keys(NODE_CASES).join(', ')}`);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const counts = await run(file);
   const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   histogram.disable();
   const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
   const result: ChildResult = {
@@ -116,6 +120,7 @@ async function runChild(name: string, file: string): Promise<void> {
     wallMs,
     ...counts,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     loopP50Ms: ms(histogram.percentile(50)),
     loopP99Ms: ms(histogram.percentile(99)),
     loopMaxMs: ms(histogram.max),
@@ -178,7 +183,7 @@ function spawnShellCase(name: string, command: string, bytes: number): Promise<C
       const wallMs = performance.now() - start;
       // grep -c exits 1 when it counts zero; anything else is a failure.
       if (code !== 0 && code !== 1) return reject(new Error(`${command} exited with ${code}`));
-      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN });
+      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, cpuMs: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN });
     });
   });
 }
@@ -260,13 +265,14 @@ async function main(): Promise<void> {
 
   const med = (key: string, field: keyof ChildResult): number => median(results[key]!.map((r) => r[field] as number));
   const wall = (key: string): number => med(key, 'wallMs');
-  const header = ['case', 'wall s (median)', 'MiB/s', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
+  const header = ['case', 'wall s (median)', 'MiB/s', 'CPU s', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
   const rows = Object.entries(cases).map(([key, spec]) => {
     const bytes = key === 'oursGzBig' ? big.counts.bytes : uncompressed;
     return [
       spec.label,
       (wall(key) / 1000).toFixed(3),
       ((bytes / MiB) / (wall(key) / 1000)).toFixed(0),
+      Number.isNaN(med(key, 'cpuMs')) ? '-' : (med(key, 'cpuMs') / 1000).toFixed(2),
       Number.isNaN(med(key, 'maxRssMiB')) ? '-' : med(key, 'maxRssMiB').toFixed(0),
       Number.isNaN(med(key, 'loopP99Ms')) ? '-' : `${med(key, 'loopP50Ms')}/${med(key, 'loopP99Ms')}/${med(key, 'loopMaxMs')}`,
       results[key]!.map((r) => (r.wallMs / 1000).toFixed(2)).join(' '),

@@ -12,7 +12,8 @@ import type { CompressionFormat, DecompressedStream } from './types.js';
 export interface DecompressOptions {
   /**
    * zlib output chunk size in bytes. Default 1 MiB (`ZLIB_CHUNK_SIZE`): far fewer thread-pool round
-   * trips than zlib's 16 KiB. Memory: the decoder holds about one chunk of output plus its window.
+   * trips than zlib's 16 KiB. Memory: at most three output chunks at a time (the one being read,
+   * one buffered, one being filled), plus the decoder's window (32 KiB gzip, ≤ 8 MiB zstd).
    */
   chunkSize?: number;
   /**
@@ -36,9 +37,11 @@ export const nodeZstdDecompress: ZstdFactory | undefined = (
  *
  * The returned stream reports `compression` once iteration has read the first bytes, and running
  * `bytesIn`/`bytesOut`. Corrupt or truncated input raises a `DecompressError` carrying the
- * compressed offset reached; an error from the source propagates unchanged. Memory: about one
- * `chunkSize` of output (default 1 MiB) plus the decoder's window and one source chunk. Breaking out
- * of the loop destroys the decoder and returns the source iterator.
+ * compressed offset reached; an error from the source propagates unchanged. Memory: at most three
+ * `chunkSize` output buffers (default 1 MiB each), the decoder's window and two source chunks; the
+ * pure-JS zstd fallback (Node < 22.15, not Lambda's Node 22) holds what one 64 KiB input slice
+ * decodes to, i.e. 64 KiB × the compression ratio, plus its window.
+ * Breaking out of the loop destroys the decoder and returns the source iterator.
  *
  * @example
  * const stream = decompress(source.bytes);
