@@ -11,6 +11,11 @@ import type { CliIO } from './types.js';
 import { upCommand } from './upCommand.js';
 import { watchCommand } from './watchCommand.js';
 
+// The CLI supports Node >= 20 (package.json engines). On Node 20 the AWS SDK prints a notice
+// about its own future releases when the first client is built, which would break the one-line
+// reason a failure prints. Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Exit code of a run stopped by SIGINT/SIGTERM before it could finish (128 + SIGINT). */
 const INTERRUPTED = 130;
 
