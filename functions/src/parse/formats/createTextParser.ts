@@ -56,13 +56,12 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
     isHeader: () => false,
     scan(text: string): number {
       this.cls = 'none';
-      const head = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
       let rank = 0;
       // Logcat's priority letter comes before the message, which may itself say FATAL; the anchored
       // pattern fails within a few characters on other lines.
       const c = text.charCodeAt(0);
       if ((c >= 48 && c <= 57 && text.charCodeAt(2) === 45) || (c >= 65 && c <= 90 && text.charCodeAt(1) === 47)) {
-        const l = LOGCAT.exec(head);
+        const l = LOGCAT.exec(text);
         if (l) rank = LOGCAT_RANK[(l[1] ?? l[2])!] ?? 0;
       }
       if (rank === 0) rank = findLevelToken(text, HEAD_CHARS);
@@ -70,7 +69,7 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
         this.cls = 'level';
         return rank;
       }
-      if (text.startsWith('Traceback (') || EXCEPTION_HEADER.test(head) || text.startsWith('Exception in thread')) {
+      if (text.startsWith('Traceback (') || EXCEPTION_HEADER.test(text) || text.startsWith('Exception in thread')) {
         this.cls = 'exception';
         return LEVEL_RANK.error;
       }
