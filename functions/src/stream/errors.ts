@@ -39,6 +39,7 @@ export type S3ReadErrorCode =
   | 'Aborted'
   | 'BodyReadFailed'
   | 'NoBody'
+  | 'ObjectChanged'
   | 'Unknown';
 
 /** GetObject failed, or its body failed while being read. */
@@ -71,6 +72,24 @@ export class S3ReadError extends StreamError {
     this.versionId = context.versionId;
     this.code = context.code;
     this.bytesRead = context.bytesRead ?? 0;
+  }
+}
+
+/**
+ * The object was replaced while it was being read: a resumed read's `If-Match` on the first
+ * response's ETag failed. Nothing of the new content was handed on.
+ */
+export class ObjectChangedError extends S3ReadError {
+  override name = 'ObjectChangedError';
+  /** ETag of the version whose first `bytesRead` bytes were read. */
+  readonly etag: string;
+
+  constructor(context: { bucket: string; key: string; versionId?: string | undefined; etag: string; bytesRead: number; cause?: unknown }) {
+    super(`object changed while being read: ETag ${context.etag} no longer matches at byte ${context.bytesRead}`, {
+      ...context,
+      code: 'ObjectChanged',
+    });
+    this.etag = context.etag;
   }
 }
 

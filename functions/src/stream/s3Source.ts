@@ -3,8 +3,10 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 
-import { S3ReadError, StreamOptionError } from './errors.js';
+import { ObjectChangedError, S3ReadError, StreamOptionError } from './errors.js';
 import type { S3ReadErrorCode } from './errors.js';
+import { resumeBody } from './resumeBody.js';
+import type { ResumeEvent } from './resumeBody.js';
 import type { S3ObjectSource } from './types.js';
 
 /** Options of `s3Source`. */
@@ -16,6 +18,12 @@ export interface S3SourceOptions {
   versionId?: string;
   /** Aborts the GetObject request, or destroys the body if it is already streaming. */
   signal?: AbortSignal;
+  /** Resumes of a cut body allowed (default 5, 0 turns resuming off); see `resumeBody`. */
+  maxResumes?: number;
+  /** Wait before the first resume (default 100 ms), doubled for each further one, at most 3 s. */
+  resumeBaseDelayMs?: number;
+  /** Called before each resume, e.g. to log "resuming GetObject at byte N (attempt k/5)". */
+  onResume?: (event: ResumeEvent) => void;
 }
 
 /**
@@ -27,6 +35,10 @@ export interface S3SourceOptions {
  * aborting destroys the body, which ends the HTTP request and frees its socket. A source that is
  * opened but never iterated must be `close()`d. Failures are `S3ReadError`s whose `code` tells
  * `NoSuchKey`, `AccessDenied`, `Aborted`, … apart.
+ *
+ * A body cut midway is resumed with `Range: bytes=<received>-` and `If-Match: <ETag>`, at most
+ * `maxResumes` (5) times with doubling waits (`resumeBody`); `resumes` counts them. An object
+ * replaced meanwhile fails with `ObjectChangedError` (code `ObjectChanged`), never mixed content.
  *
  * @example
  * const source = await s3Source({ client, bucket: 'logs', key: 'app/2026/11/26/x.gz', signal });
@@ -60,61 +72,64 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     throw new S3ReadError('Aborted after GetObject', { ...context, code: 'Aborted', cause: signal?.reason });
   }
   const contentLength = response.ContentLength;
-  let iterated = false;
+  const etag = response.ETag;
 
-  async function* read(): AsyncGenerator<Uint8Array> {
-    if (iterated) throw new StreamOptionError('bytes', 'iterated once (an S3 body is single-use)', 'a second iteration');
-    iterated = true;
-    let bytesRead = 0;
-    const onAbort = (): void => {
-      body.destroy();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  /** The rest of the same version from `start`: conditional on its ETag, checked against Content-Range. */
+  async function reopen(start: number): Promise<Readable> {
+    const range = { ...context, bytesRead: start };
+    let rest;
     try {
-      for await (const chunk of body) {
-        if (aborted(signal)) break;
-        const bytes = chunk as Buffer;
-        bytesRead += bytes.byteLength;
-        yield bytes;
-        if (aborted(signal)) break;
-      }
-      if (aborted(signal)) {
-        throw new S3ReadError('Aborted while reading the body', { ...context, code: 'Aborted', bytesRead, cause: signal?.reason });
-      }
-      if (contentLength !== undefined && bytesRead !== contentLength) {
-        throw new S3ReadError(`Body ended after ${bytesRead} of ${contentLength} bytes`, {
-          ...context,
-          code: 'BodyReadFailed',
-          bytesRead,
-        });
-      }
+      rest = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=${start}-`, IfMatch: etag }),
+        signal === undefined ? {} : { abortSignal: signal },
+      );
     } catch (error) {
-      if (error instanceof S3ReadError) throw error;
-      const code: S3ReadErrorCode = aborted(signal) ? 'Aborted' : 'BodyReadFailed';
-      throw new S3ReadError(`Reading the body failed after ${bytesRead} bytes: ${messageOf(error)}`, {
-        ...context,
-        code,
-        bytesRead,
-        cause: aborted(signal) ? signal?.reason : error,
-      });
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // An unfinished IncomingMessage destroys its socket; a finished one has already gone back to the pool.
-      if (!body.destroyed) body.destroy();
+      const code = aborted(signal) ? 'Aborted' : codeOf(error);
+      if (code === 'ObjectChanged') throw new ObjectChangedError({ ...range, etag: etag!, cause: error });
+      throw new S3ReadError(`GetObject from byte ${start} failed: ${messageOf(error)}`, { ...range, code, cause: error });
     }
+    const restBody = rest.Body as unknown;
+    // A server that ignored If-Match or Range must not splice another version or offset in.
+    if (rest.ETag !== etag) {
+      destroyQuietly(restBody);
+      throw new ObjectChangedError({ ...range, etag: etag! });
+    }
+    if (!rest.ContentRange?.startsWith(`bytes ${start}-`)) {
+      destroyQuietly(restBody);
+      throw new S3ReadError(`GetObject from byte ${start} answered Content-Range ${rest.ContentRange ?? '(none)'}`, { ...range, code: 'Unknown' });
+    }
+    if (!(restBody instanceof Readable)) {
+      destroyQuietly(restBody);
+      throw new S3ReadError('GetObject returned no Node stream body', { ...range, code: 'NoBody' });
+    }
+    return restBody;
   }
 
+  const resumable = resumeBody({
+    body,
+    // Without an ETag a resumed read could not prove it reads the same object: no resumes then.
+    maxResumes: etag === undefined ? 0 : options.maxResumes,
+    baseDelayMs: options.resumeBaseDelayMs,
+    reopen,
+    contentLength,
+    context,
+    signal,
+    onResume: options.onResume,
+  });
+
   return {
-    bytes: { [Symbol.asyncIterator]: read },
+    bytes: resumable,
     bucket,
     key,
-    etag: response.ETag,
+    etag,
     versionId: response.VersionId,
     contentLength,
     lastModified: response.LastModified,
+    get resumes(): number {
+      return resumable.resumes;
+    },
     close(): void {
-      iterated = true;
-      if (!body.destroyed) body.destroy();
+      resumable.close();
     },
   };
 }
@@ -133,6 +148,9 @@ function validate(options: S3SourceOptions): void {
   if (options.versionId !== undefined && (typeof options.versionId !== 'string' || options.versionId === '')) {
     throw new StreamOptionError('versionId', 'a non-empty string or undefined', options.versionId);
   }
+  if (options.onResume !== undefined && typeof options.onResume !== 'function') {
+    throw new StreamOptionError('onResume', 'a function or undefined', options.onResume);
+  }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new StreamOptionError('signal', 'an AbortSignal or undefined', options.signal);
   }
@@ -146,6 +164,7 @@ function codeOf(error: unknown): S3ReadErrorCode {
   if (name === 'NoSuchBucket') return 'NoSuchBucket';
   if (name === 'AccessDenied' || name === 'Forbidden' || e?.$metadata?.httpStatusCode === 403) return 'AccessDenied';
   if (name === 'AbortError') return 'Aborted';
+  if (name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412) return 'ObjectChanged';
   return 'Unknown';
 }
 

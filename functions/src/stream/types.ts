@@ -70,6 +70,8 @@ export interface S3ObjectSource {
   /** Body length in bytes from Content-Length. */
   readonly contentLength: number | undefined;
   readonly lastModified: Date | undefined;
+  /** Times a cut body was resumed with a Range request so far (see `resumeBody`). */
+  readonly resumes: number;
   /** Destroys the body without reading it (for a source that is opened but never iterated). */
   close(): void;
 }
