@@ -1,3 +1,5 @@
+import type { ErrorGroups } from './ErrorGroups.js';
+
 /** Log formats the parse stage recognises. `unknown` falls back to generic level detection. */
 export type LogFormat =
   | 'json'
@@ -195,7 +197,7 @@ export interface RecordOptions {
   /** Counters to fill; create with `createParseStats()` to read them afterwards. */
   stats?: ParseStats;
   /** Accumulator every record is added to; pass one to read the top groups afterwards. */
-  groups?: import('./ErrorGroups.js').ErrorGroups;
+  groups?: ErrorGroups;
   /** Stops iteration with the signal's reason. */
   signal?: AbortSignal;
 }

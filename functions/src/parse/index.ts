@@ -1,0 +1,16 @@
+export { records } from './records.js';
+export { cloudTrailRecords } from './cloudTrailRecords.js';
+export type { CloudTrailOptions } from './cloudTrailRecords.js';
+export { detectFormat } from './detectFormat.js';
+export { sniffFormat } from './sniffFormat.js';
+export { parseRules } from './parseRules.js';
+export { createParseStats } from './createParseStats.js';
+export { ErrorGroups } from './ErrorGroups.js';
+export type { ErrorGroupsOptions } from './ErrorGroups.js';
+export { createRedactor } from './createRedactor.js';
+export type { Redactor } from './createRedactor.js';
+export { maskVariables } from './maskVariables.js';
+export { groupKey } from './groupKey.js';
+export { ParseError, RulesConfigError, ParseOptionsError, CloudTrailParseError } from './errors.js';
+export { ERROR_RECORD_SCHEMA, DEFAULTS } from './constants.js';
+export type * from './types.js';
