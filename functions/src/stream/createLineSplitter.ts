@@ -13,6 +13,8 @@ export interface LineSplitter {
   end(): Line[];
   /** Lines returned so far. */
   readonly linesEmitted: number;
+  /** Bytes of the unfinished line held right now; never more than `maxLineBytes + 1`. */
+  readonly pendingBytes: number;
 }
 
 const NO_LINES: Line[] = [];
@@ -108,6 +110,10 @@ class Splitter implements LineSplitter {
     private readonly policy: LongLinePolicy,
     private readonly stats: LineStats,
   ) {}
+
+  get pendingBytes(): number {
+    return this.tailStored + (this.bomHead?.length ?? 0);
+  }
 
   push(chunk: Uint8Array): Line[] {
     this.stats.bytes += chunk.byteLength;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { createLineSplitter } from '../../../functions/src/stream/createLineSplitter.js';
 import { createLineStats } from '../../../functions/src/stream/createLineStats.js';
 import { S3ReadError, StreamOptionError } from '../../../functions/src/stream/errors.js';
 import { lineBatches } from '../../../functions/src/stream/lineBatches.js';
@@ -225,5 +226,21 @@ describe('pacing of large chunks', () => {
     const batches = await collect(lineBatches(fromChunks([big])));
     expect(batches.length).toBe(Math.ceil(big.length / (256 * 1024)));
     expect(batches.flat()).toEqual(referenceLines(big).lines);
+  });
+});
+
+describe('createLineSplitter', () => {
+  it('never holds more than maxLineBytes + 1 bytes of a line, however long it grows', () => {
+    const splitter = createLineSplitter({ maxLineBytes: 4096 });
+    const piece = Buffer.alloc(256 * 1024, 0x62);
+    let worst = 0;
+    for (let i = 0; i < 256; i++) {
+      expect(splitter.push(piece)).toEqual([]);
+      worst = Math.max(worst, splitter.pendingBytes);
+    }
+    const [line] = splitter.push(Buffer.from('\n'));
+    expect(worst).toBe(4097);
+    expect(splitter.pendingBytes).toBe(0);
+    expect(line).toMatchObject({ text: 'b'.repeat(4096), bytes: 64 * 1024 * 1024, truncated: true });
   });
 });
