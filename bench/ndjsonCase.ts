@@ -4,7 +4,8 @@
  *   - `grep -c '"level":"error"'` over the file (the reference),
  *   - reading and splitting the file into lines (the project's `lineBatches`) alone,
  *   - the same plus `JSON.parse` of every line (what a naive parser does),
- *   - the same plus our `records()` stage (pre-filter, then parse only the error lines).
+ *   - the same plus our `records()` stage (pre-filter, then parse only the error lines),
+ *   - the same with rules no line meets (the pre-filter scan alone).
  * `npm run bench:lines` calls `runNdjsonCase`; run this file directly to print the table:
  *   npx tsx bench/ndjsonCase.ts [sizeMB=100] [dir=os.tmpdir()] [errorRates=0.01,0.03]
  */
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { createParseStats } from '../functions/src/parse/createParseStats.js';
+import { parseRules } from '../functions/src/parse/parseRules.js';
 import { records } from '../functions/src/parse/records.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
 
@@ -34,6 +36,8 @@ export interface NdjsonCaseResult {
   ndjsonWallVsGrep: number;
   /** JSON.parse of every line divided by grep: what the pre-filter avoids. */
   parseEveryLineVsGrep: number;
+  /** records() when no line qualifies: the cost of the pre-filter scan alone, over grep. */
+  scanOnlyVsGrep: number;
   sizeMB: number;
   lines: number;
   errorRate: number;
@@ -152,6 +156,7 @@ export async function runNdjsonCase(opts: {
   const { path, lines } = await generateNdjson(opts.dir, opts.sizeMB, errorRate);
   const sizeMB = statSync(path).size / MB;
 
+  const scanOnly = parseRules({ minLevel: 'fatal' });
   const variants: Array<[string, () => Promise<number>]> = [
     [`grep -c '"level":"error"'`, async () => Number(spawnSync('grep', ['-c', '"level":"error"', path], { encoding: 'utf8' }).stdout.trim())],
     ['read + split (lineBatches)', async () => {
@@ -170,6 +175,13 @@ export async function runNdjsonCase(opts: {
       let n = 0;
       const stats = createParseStats();
       for await (const batch of records(lineBatches(readChunks(path)), { source: { bucket: 'bench', key: 'app.ndjson' }, format: 'json', stats })) {
+        n += batch.length;
+      }
+      return n;
+    }],
+    ['read + split + records() scan only (minLevel fatal: nothing qualifies)', async () => {
+      let n = 0;
+      for await (const batch of records(lineBatches(readChunks(path)), { source: { bucket: 'bench', key: 'app.ndjson' }, format: 'json', rules: scanOnly })) {
         n += batch.length;
       }
       return n;
@@ -201,6 +213,7 @@ export async function runNdjsonCase(opts: {
   return {
     ndjsonWallVsGrep: rows[3]!.vsGrep,
     parseEveryLineVsGrep: rows[2]!.vsGrep,
+    scanOnlyVsGrep: rows[4]!.vsGrep,
     sizeMB: Number(sizeMB.toFixed(1)),
     lines,
     errorRate,
