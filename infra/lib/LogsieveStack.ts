@@ -18,7 +18,7 @@ export class LogsieveStack extends Stack {
   readonly pipeline: LogProcessingPipeline;
 
   constructor(scope: Construct, id: string, props: LogsieveStackProps = {}) {
-    super(scope, id, { description: 'logsieve: S3 log objects → SQS → Lambda → error batches and summaries in S3', ...props });
+    super(scope, id, { description: 'logsieve: S3 log objects -> SQS -> Lambda -> error batches and summaries in S3', ...props });
     this.pipeline = new LogProcessingPipeline(this, 'Pipeline', props.pipeline);
     new CfnOutput(this, 'InputBucketName', { value: this.pipeline.inputBucket.bucketName });
     new CfnOutput(this, 'InputPrefix', { value: this.pipeline.settings.inputPrefix || '(whole bucket)' });
