@@ -84,6 +84,16 @@ export async function* records(
     noneClass = 0;
   }
 
+  function countClass(cls: ErrorClass, n: number): void {
+    if (cls === 'level') levelClass += n;
+    else if (cls === 'none') noneClass += n;
+    else {
+      const count = (stats.classes[cls] ?? 0) + n;
+      if (count === 0) delete stats.classes[cls];
+      else stats.classes[cls] = count;
+    }
+  }
+
   let headers = false;
   function setParser(p: LineParser): void {
     parser = p;
@@ -117,6 +127,13 @@ export async function* records(
       rank = openRank;
       cls = openCls;
       effective = qualifies(rank, cls);
+    }
+    if (cls !== openCls || rank !== openRank) {
+      // Keep the counters in line with what the full parse decided.
+      countClass(openCls, -1);
+      countClass(cls, 1);
+      levelCounts[levelIndex(openRank)]!--;
+      levelCounts[levelIndex(rank)]!++;
     }
     if (effective >= 0) {
       const record = build({
@@ -212,10 +229,8 @@ export async function* records(
           }
         }
         // Counted locally (no keyed stores on the hot path) and flushed into stats after each batch.
-        levelCounts[rank >= 60 ? 6 : rank >= 50 ? 5 : rank >= 40 ? 4 : rank >= 30 ? 3 : rank >= 20 ? 2 : rank >= 10 ? 1 : 0]!++;
-        if (cls === 'level') levelClass++;
-        else if (cls === 'none') noneClass++;
-        else stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
+        levelCounts[levelIndex(rank)]!++;
+        countClass(cls, 1);
         openRank = rank;
         openCls = cls;
         openContinued = false;
@@ -254,6 +269,11 @@ export async function* records(
     finish(out);
     if (out.length > 0) yield out;
   }
+}
+
+/** Index in the local level counters: none, trace, debug, info, warn, error, fatal. */
+function levelIndex(rank: number): number {
+  return rank >= 60 ? 6 : rank >= 50 ? 5 : rank >= 40 ? 4 : rank >= 30 ? 3 : rank >= 20 ? 2 : rank >= 10 ? 1 : 0;
 }
 
 function validateOptions(options: RecordOptions): void {

@@ -191,6 +191,7 @@ describe('records', () => {
       const { records: out, stats } = await run(fixture('alb.log'));
       expect(stats.format).toBe('alb');
       expect(out.map((r) => [r.firstLine, r.class])).toEqual([[2, 'elb-error'], [4, 'http-5xx']]);
+      expect(stats.classes).toEqual({ none: 1, 'http-4xx': 1, 'http-5xx': 1, 'elb-error': 1 });
       expect(out[0]!.fields).toMatchObject({ elbStatusCode: 502, targetStatusCode: null, target: null, errorReason: 'LambdaInvalidResponse' });
       expect(out[0]!.timestamp).toBe('2024-03-01T10:00:01.000Z');
       expect(stats.levels.warn).toBe(1);
