@@ -41,7 +41,14 @@ export async function handleEvent(deps: HandlerDeps, event: unknown, context?: C
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
-        const content = triggerContent(parseBody(record), record.messageId);
+        let content;
+        try {
+          content = triggerContent(parseBody(record), record.messageId);
+        } catch (err) {
+          // Powertools reports the failure but logs nothing: say which message and why.
+          deps.log.error('message is not an S3 notification; it will be retried, then go to the DLQ', { messageId: record.messageId, error: err as Error });
+          throw err;
+        }
         for (const reason of content.ignored) deps.log.info('ignored part of the event', { reason, messageId: record.messageId });
         await processRefs(content.refs);
       },
