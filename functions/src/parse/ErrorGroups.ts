@@ -6,8 +6,9 @@ import type { ErrorGroup, ErrorRecord } from './types.js';
 export interface ErrorGroupsOptions {
   /**
    * Most groups tracked; a record of a new group beyond it is counted in `untracked` only.
-   * Holds at most maxGroups templates and samples (each sample's raw is capped by `maxRawBytes`).
-   * Default 10 000.
+   * Holds at most maxGroups templates and samples, each sample at most `maxRawBytes` +
+   * `maxMessageChars` (with the default rules ≈ 10 KB, so ≈ 50 MB at the default bound, far less
+   * in practice since most samples are one line). Default 5 000.
    */
   maxGroups?: number;
 }
@@ -31,7 +32,7 @@ export class ErrorGroups {
   total = 0;
 
   constructor(options: ErrorGroupsOptions = {}) {
-    const max = options.maxGroups ?? 10_000;
+    const max = options.maxGroups ?? 5_000;
     if (!Number.isInteger(max) || max < 1) throw new ParseOptionsError('maxGroups', 'a positive integer', max);
     this.#maxGroups = max;
   }
