@@ -87,7 +87,7 @@ describe(`LogsieveStack on LocalStack (${mode}): everything but the function`, (
   let kept: string[];
 
   beforeAll(async () => {
-    const { template } = buildStack({ env: { account: LOCALSTACK_ACCOUNT, region: LOCAL_AWS.region } });
+    const { template } = buildStack({ env: { account: LOCALSTACK_ACCOUNT, region: LOCAL_AWS.region }, pipeline: { inputPrefix: 'logs/', inputSuffixes: ['.log'] } });
     const stripped = templateWithoutLambda(template.toJSON() as Template);
     expect(stripped.dropped).toHaveLength(3);
     kept = stripped.kept;
@@ -107,22 +107,34 @@ describe(`LogsieveStack on LocalStack (${mode}): everything but the function`, (
   it('points the input bucket notification at the queue', async () => {
     const queueArn = (await queueAttributes(outputs.QueueUrl as string)).QueueArn;
     const notification = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: outputs.InputBucketName }));
-    expect(notification.QueueConfigurations).toEqual([expect.objectContaining({ QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] })]);
+    expect(notification.QueueConfigurations).toEqual([
+      expect.objectContaining({
+        QueueArn: queueArn,
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: expect.arrayContaining([{ Name: 'Prefix', Value: 'logs/' }, { Name: 'Suffix', Value: '.log' }]) as unknown } },
+      }),
+    ]);
   });
 
-  it('delivers an S3 notification for a new log object to the queue', async () => {
-    const key = `app/${run}.log`;
-    await s3.send(new PutObjectCommand({ Bucket: outputs.InputBucketName, Key: key, Body: 'ERROR boom\n' }));
+  it('delivers S3 notifications for new log objects under the prefix with the suffix, and only for those', async () => {
+    const wanted = `logs/${run}.log`;
+    const ignored = [`other/${run}.log`, `logs/${run}.txt`];
+    for (const key of [...ignored, wanted]) await s3.send(new PutObjectCommand({ Bucket: outputs.InputBucketName, Key: key, Body: 'ERROR boom\n' }));
+    const seen: string[] = [];
+    // The wanted object was written last; once its event is in, the others would have been too.
     const deadline = Date.now() + 30_000;
-    let found: unknown;
-    while (!found && Date.now() < deadline) {
+    while (!seen.includes(wanted) && Date.now() < deadline) {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: outputs.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
       for (const m of Messages) {
         const body = JSON.parse(m.Body ?? '{}') as { Records?: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] };
-        found ??= body.Records?.find((r) => r.s3.object.key === key && r.s3.bucket.name === outputs.InputBucketName);
+        for (const r of body.Records ?? []) {
+          expect(r.eventName).toMatch(/^ObjectCreated:/);
+          expect(r.s3.bucket.name).toBe(outputs.InputBucketName);
+          seen.push(r.s3.object.key);
+        }
       }
     }
-    expect(found, `an ObjectCreated record for ${key} on ${outputs.QueueUrl}`).toMatchObject({ eventName: expect.stringMatching(/^ObjectCreated:/) });
+    expect(seen).toEqual([wanted]);
   });
 
   it('links the queue to its DLQ with 6 × the function timeout as visibility timeout', async () => {
