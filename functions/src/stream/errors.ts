@@ -118,6 +118,15 @@ export class DecompressError extends StreamError {
   }
 }
 
+/**
+ * Records on a StreamError how many lines the line stage had emitted when it passed through, and
+ * returns it (any other error is returned untouched). A value set further upstream is kept.
+ */
+export function withLinesEmitted(error: unknown, linesEmitted: number): unknown {
+  if (error instanceof StreamError && error.linesEmitted === undefined) error.linesEmitted = linesEmitted;
+  return error;
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';

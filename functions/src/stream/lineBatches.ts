@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SYNC_SLICE_BYTES } from './constants.js';
 import { createLineSplitter, resolveLineOptions } from './createLineSplitter.js';
 import type { LineSplitter } from './createLineSplitter.js';
-import { StreamError } from './errors.js';
+import { withLinesEmitted } from './errors.js';
 import type { Line, LineOptions } from './types.js';
 
 /**
@@ -11,8 +11,8 @@ import type { Line, LineOptions } from './types.js';
  *
  * Arrays are never empty; a chunk that completes no line yields nothing, and a chunk larger than
  * 256 KiB (`SYNC_SLICE_BYTES`) is split in slices, one array each, with an event-loop turn between
- * them so that no turn does more than one slice of work. Memory: besides the array
- * being yielded, the stage holds at most `maxLineBytes + 1` bytes of an unfinished line (default
+ * them so that no turn does more than one slice of work. Memory: besides the input chunk being
+ * split and the array being yielded, the stage holds at most `maxLineBytes + 1` bytes of an unfinished line (default
  * 1 MiB); a longer line is truncated or skipped per `longLines` and counted in `stats`. An error
  * from the source propagates unchanged; a `StreamError` gets `linesEmitted` filled in on the way.
  * Breaking out of the loop returns the source iterator (which closes an S3 body).
@@ -57,10 +57,4 @@ async function* generate(bytes: AsyncIterable<Uint8Array>, splitter: LineSplitte
   }
   const last = splitter.end();
   if (last.length > 0) yield last;
-}
-
-/** Records on a StreamError how many lines the line stage had emitted when it arrived. */
-export function withLinesEmitted(error: unknown, linesEmitted: number): unknown {
-  if (error instanceof StreamError && error.linesEmitted === undefined) error.linesEmitted = linesEmitted;
-  return error;
 }

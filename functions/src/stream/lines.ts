@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SYNC_SLICE_BYTES } from './constants.js';
 import { createLineSplitter, resolveLineOptions } from './createLineSplitter.js';
 import type { LineSplitter } from './createLineSplitter.js';
-import { withLinesEmitted } from './lineBatches.js';
+import { withLinesEmitted } from './errors.js';
 import type { Line, LineOptions } from './types.js';
 
 /**
