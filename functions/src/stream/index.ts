@@ -12,7 +12,7 @@ export { batch } from './batch.js';
 export type { BatchOptions } from './batch.js';
 export { mapConcurrent } from './mapConcurrent.js';
 export type { MapConcurrentOptions } from './mapConcurrent.js';
-export { StreamError, StreamOptionError, S3ReadError, DecompressError } from './errors.js';
+export { StreamError, StreamOptionError, S3ReadError, DecompressError, withLinesEmitted } from './errors.js';
 export type { S3ReadErrorCode } from './errors.js';
 export * from './constants.js';
 export type * from './types.js';
