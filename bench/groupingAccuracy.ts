@@ -199,37 +199,20 @@ export function drain(messages: readonly string[], options: { depth?: number; st
     let text = message;
     for (const [re, rep] of pre) text = text.replace(re, rep);
     const tokens = text.trim().split(/\s+/);
-    let node: Node = root;
-    const lenKey = String(tokens.length);
-    if (!node.has(lenKey)) node.set(lenKey, new Map());
-    node = node.get(lenKey) as Node;
-    for (let d = 0; d < Math.min(depth - 2, tokens.length); d++) {
+    // Internal nodes: token count, then the first depth-2 tokens (a token with a digit, or one
+    // beyond maxChild children, goes under <*>). The last level holds the cluster list.
+    let node = root.get(String(tokens.length)) as Node | undefined;
+    if (!node) root.set(String(tokens.length), (node = new Map()));
+    const levels = Math.min(depth - 2, tokens.length);
+    for (let d = 0; d < levels; d++) {
       let key = /\d/.test(tokens[d]!) ? '<*>' : tokens[d]!;
-      if (!node.has(key)) {
-        if (node.size >= maxChild) key = '<*>';
-        if (!node.has(key)) node.set(key, d === Math.min(depth - 2, tokens.length) - 1 ? [] : new Map());
-      }
-      const next = node.get(key)!;
-      if (Array.isArray(next)) break;
+      if (!node.has(key) && node.size >= maxChild) key = '<*>';
+      let next = node.get(key) as Node | undefined;
+      if (!next) node.set(key, (next = new Map()));
       node = next;
     }
-    let leaf: Cluster[];
-    const last = [...node.values()][0];
-    if (tokens.length === 0 || depth - 2 === 0) leaf = (node.get('') as Cluster[] | undefined) ?? (node.set('', []).get('') as Cluster[]);
-    else {
-      // Walk again to fetch the leaf list (the loop above stops on it).
-      let n: Node | Cluster[] = root.get(lenKey)!;
-      for (let d = 0; d < Math.min(depth - 2, tokens.length) && !Array.isArray(n); d++) {
-        const key: string = (n as Node).has(/\d/.test(tokens[d]!) ? '<*>' : tokens[d]!) ? (/\d/.test(tokens[d]!) ? '<*>' : tokens[d]!) : '<*>';
-        n = (n as Node).get(key)!;
-      }
-      if (!Array.isArray(n)) {
-        if (!n.has('')) n.set('', []);
-        n = n.get('') as Cluster[];
-      }
-      leaf = n;
-    }
-    void last;
+    let leaf = node.get('') as Cluster[] | undefined;
+    if (!leaf) node.set('', (leaf = []));
     let best: Cluster | undefined;
     let bestSim = -1;
     let bestParams = -1;
@@ -267,6 +250,8 @@ export interface GroupingResult {
   /** GA of Drain on the same messages. */
   drainGa: number;
   drainGroups: number;
+  /** Drain at its best similarity threshold on this data (tuned with the labels: an upper bound). */
+  bestDrain: { st: number; ga: number };
 }
 
 /** Runs both groupers over `n` generated lines. */
@@ -294,7 +279,14 @@ export async function runGroupingAccuracy(n = 20_000, seed = 7): Promise<Groupin
   // Drain sees the message part (after timestamp, level and thread), as LogPAI's benchmark does.
   const messages = lines.map((l) => l.replace(/^\S+ \S+ \[[^\]]+\] /, ''));
   const drained = drain(messages);
+  // Drain's similarity threshold is tuned per dataset in the literature; report its best too.
+  let bestDrain = { st: 0.5, ga: groupingAccuracy(drained, labels) };
+  for (const st of [0.3, 0.4, 0.6, 0.7, 0.8]) {
+    const ga = groupingAccuracy(drain(messages, { st }), labels);
+    if (ga > bestDrain.ga) bestDrain = { st, ga };
+  }
   return {
+    bestDrain,
     lines: n,
     templates: new Set(labels).size,
     ga: groupingAccuracy(predicted, labels),
@@ -312,5 +304,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   console.table([
     { grouper: 'logsieve groupId (records, minLevel any)', GA: result.ga.toFixed(3), groups: result.groups },
     { grouper: 'Drain (depth 4, st 0.5)', GA: result.drainGa.toFixed(3), groups: result.drainGroups },
+    { grouper: `Drain tuned on the labels (st ${result.bestDrain.st})`, GA: result.bestDrain.ga.toFixed(3), groups: '' },
   ]);
 }
