@@ -9,12 +9,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { generateAppLog } from '../../bench/generateLog.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
-import { startLocalStack } from '../localstack/harness.js';
 import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { demoObjects } from '../local/demoObjects.js';
 import type { LocalPipeline } from '../local/provisionLocalPipeline.js';
 import { provisionLocalPipeline } from '../local/provisionLocalPipeline.js';
 import type { ObjectSummary } from '../local/readSummaries.js';
+import { acquireLocalStack } from './acquireLocalStack.js';
 import type { CliLogLevel } from './createCliLogger.js';
 import { createProgressBar } from './createProgressBar.js';
 import { CliError } from './errors.js';
@@ -51,7 +51,7 @@ const MiB = 1024 * 1024;
 export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promise<void> {
   const say = (line: string): void => io.err(`[demo] ${line}\n`);
   const started = Date.now();
-  const env = await acquireLocalStack(options, io, say);
+  const env = await demoLocalStack(options, io, say);
   const { s3 } = clientsFromEnv(io.env, env.endpoint);
   try {
     const { pipeline: p } = env;
@@ -115,7 +115,7 @@ interface DemoLocalStack {
 }
 
 /** A live `up` is reused (and left alone); with --keep a background one is started; else one for this run only. */
-async function acquireLocalStack(options: DemoCommandOptions, io: CliIO, say: (line: string) => void): Promise<DemoLocalStack> {
+async function demoLocalStack(options: DemoCommandOptions, io: CliIO, say: (line: string) => void): Promise<DemoLocalStack> {
   const existing = await liveUpState(stateFilePath(io.env));
   if (existing) {
     say(`using the LocalStack of logsieve up: ${existing.description}`);
@@ -130,7 +130,7 @@ async function acquireLocalStack(options: DemoCommandOptions, io: CliIO, say: (l
       release: async () => say(`LocalStack keeps running. Reuse it: export LOCALSTACK_ENDPOINT=${state.endpoint}; logsieve watch; stop it: logsieve down`),
     };
   }
-  const localstack = await startLocalStack((line) => io.err(`[localstack] ${line}\n`));
+  const localstack = await acquireLocalStack(io);
   say(`LocalStack: ${localstack.description}`);
   try {
     const { s3, sqs } = clientsFromEnv(io.env, localstack.endpoint);

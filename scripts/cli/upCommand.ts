@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startLocalStack } from '../localstack/harness.js';
 import { LOCALSTACK } from '../localstack/constants.js';
 import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { provisionLocalPipeline } from '../local/provisionLocalPipeline.js';
 import type { UpState } from '../local/upState.js';
 import { readUpState, removeUpState, writeUpState } from '../local/upState.js';
+import { acquireLocalStack } from './acquireLocalStack.js';
 import { CLI_SHIM } from './constants.js';
 import { CliError } from './errors.js';
 import { isAlive, liveUpState, stateFilePath } from './liveUpState.js';
@@ -78,7 +78,7 @@ export function describeUp(state: UpState, file: string): string {
 
 /** Uses the LocalStack named by LOCALSTACK_ENDPOINT: resources and state only, nothing to keep alive. */
 async function provisionOnly(io: CliIO, file: string): Promise<UpState> {
-  const localstack = await startLocalStack((line) => io.err(`[localstack] ${line}\n`));
+  const localstack = await acquireLocalStack(io);
   const state = await provision(io, localstack, null);
   await writeUpState(file, state);
   return state;
@@ -100,7 +100,7 @@ async function provision(io: CliIO, localstack: { endpoint: string; mode: UpStat
  * SIGTERM to the detached keeper), then removes the state file and stops LocalStack.
  */
 async function runKeeper(io: CliIO, file: string): Promise<UpState> {
-  const localstack = await startLocalStack((line) => io.err(`[localstack] ${line}\n`));
+  const localstack = await acquireLocalStack(io);
   try {
     const state = await provision(io, localstack, process.pid);
     if (io.env.LOGSIEVE_KEEPER_LOG) state.keeperLog = io.env.LOGSIEVE_KEEPER_LOG;

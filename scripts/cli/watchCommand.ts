@@ -87,8 +87,10 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
     s3.destroy();
     sqs.destroy();
     if (options.debugHandles || io.env.LOGSIEVE_DEBUG_HANDLES === '1') {
-      // Destroyed sockets close on the next turn of the loop.
+      // A destroyed socket's handle is released in the close phase of the loop, which comes after
+      // setImmediate callbacks: let one whole turn pass before looking.
       await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 0));
       io.err(`active resources at shutdown: ${JSON.stringify(process.getActiveResourcesInfo())}\n`);
     }
   }

@@ -10,7 +10,7 @@ import { childEnv, runCli, runInProcess } from '../unit/cli/support/runCli.js';
 
 const { endpoint, s3 } = localstackClients();
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/cli');
-const { '//': _note, ...expected } = JSON.parse(await readFile(path.join(fixtures, 'orders.expected.json'), 'utf8')) as { counts: object };
+const expected = JSON.parse(await readFile(path.join(fixtures, 'orders.expected.json'), 'utf8')) as { counts: object };
 const inputBucket = uniqueName('logsieve-cli-in');
 const outputBucket = uniqueName('logsieve-cli-out');
 const key = 'app/2026/11/26/orders service.log';
