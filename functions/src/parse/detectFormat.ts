@@ -33,6 +33,7 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
     if (/^(?:\s|Caused by:|\.\.\. \d|[}\]])/.test(line)) continue;
     seen++;
     const format = lineFormat(line);
+    if (format === undefined) continue;
     votes.set(format, (votes.get(format) ?? 0) + (format === 'cloudfront' || format === 'vpc-flow' ? 2 : 1));
   }
   let best: LogFormat = 'unknown';
@@ -52,16 +53,17 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
   return best;
 }
 
-/** The format a single line looks like. */
-function lineFormat(line: string): LogFormat {
+/** The format a single line looks like; undefined when the line says nothing about it. */
+function lineFormat(line: string): LogFormat | undefined {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) {
     if (/^\{\s*"Records"\s*:\s*\[/.test(line)) return 'cloudtrail';
-    if (line.trimEnd().endsWith('}')) {
+    // A JSON line is a whole object on one line; a bare `{` opens a body printed over many lines.
+    if (/^\{\s*"/.test(line) && line.trimEnd().endsWith('}')) {
       if (line.includes('"webaclId"') && line.includes('"action"')) return 'waf';
       return 'json';
     }
-    return 'json';
+    return undefined;
   }
   if (c === 35 /* # */) {
     if (line.startsWith('#Fields:') && line.includes('x-edge-')) return 'cloudfront';

@@ -27,6 +27,11 @@ describe('detectFormat', () => {
     expect(detectFormat(lines('vpc-flow.log').slice(1))).toBe('vpc-flow');
   });
 
+  it('does not take a JSON body printed over several lines for JSON lines', () => {
+    const lines = ['START RequestId: 1 Version: $LATEST', 'EVENT:', '{', '  "key": "value"', '}', 'CONTEXT:', '{', '}', 'END RequestId: 1'];
+    expect(detectFormat(lines)).toBe('unknown');
+  });
+
   it('falls back to unknown, never throws, for lines it cannot place', () => {
     expect(detectFormat(['hello', 'world'])).toBe('unknown');
     expect(detectFormat([])).toBe('unknown');
