@@ -15,6 +15,7 @@ const endpoint = inject('localstackEndpoint');
 const bucket = `stream-src-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 const BIG_KEY = 'big/plain.log';
 const GZ_KEY = 'logs/app.log.gz';
+const BIG_GZ_KEY = 'logs/big.log.gz';
 // Large enough that one break leaves most of the body unread on the socket.
 const BIG = Buffer.from(fixtureText(11, 60_000));
 
@@ -50,6 +51,7 @@ beforeAll(async () => {
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: BIG_KEY, Body: BIG }));
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: GZ_KEY, Body: gzipSync(fixtureText(12, 2000)) }));
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: BIG_GZ_KEY, Body: gzipSync(fixtureText(13, 150_000)) }));
 });
 
 afterAll(() => {
@@ -106,6 +108,24 @@ describe('s3Source', () => {
     expect(firstChunks).toBe(1000);
     await settle();
     // Each break destroyed an unfinished response, so its socket closed rather than going idle.
+    expect(agentSockets()).toEqual({ busy: 0, idle: 0 });
+    expect(tcpHandles()).toBeLessThanOrEqual(before);
+  });
+
+  it('leaves no socket open after 200 early breaks out of lines(decompress(body))', async () => {
+    const before = tcpHandles();
+    let partial = 0;
+    for (let i = 0; i < 200; i++) {
+      const source = await s3Source({ client, bucket, key: BIG_GZ_KEY });
+      const stream = decompress(source.bytes);
+      for await (const line of lines(stream)) {
+        if (line.number === 100) break;
+      }
+      // The break came while most of the body was still unread (else there would be nothing to free).
+      if (stream.bytesIn < (source.contentLength ?? 0) / 2) partial += 1;
+    }
+    expect(partial).toBe(200);
+    await settle();
     expect(agentSockets()).toEqual({ busy: 0, idle: 0 });
     expect(tcpHandles()).toBeLessThanOrEqual(before);
   });
