@@ -75,6 +75,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
 
     await mkdir(options.outDir, { recursive: true });
     const rows: string[][] = [['key', 'kind', 'format', 'lines', 'errors', 'expected', 'top error group (count)']];
+    const reports: string[] = [];
     for (const [key, { kind, errors }] of expected) {
       const summary = summaries.get(key)!;
       const top = summary.topGroups[0];
@@ -87,7 +88,9 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
         errors.toLocaleString('en-US'),
         top ? `${shorten(top.template, 60)} (${top.count.toLocaleString('en-US')})` : '–',
       ]);
-      await download(s3, p.outputBucket, summary.outputs.reportKey, path.join(options.outDir, `${path.basename(key)}.report.html`), io.signal);
+      const local = path.join(options.outDir, `${path.basename(key)}.report.html`);
+      await download(s3, p.outputBucket, summary.outputs.reportKey, local, io.signal);
+      reports.push(`  s3://${p.outputBucket}/${summary.outputs.reportKey}\n    → ${local}`);
       await download(s3, p.outputBucket, summary.outputs.summaryKey, path.join(options.outDir, `${path.basename(key)}.summary.json`), io.signal);
     }
     io.out(`\n${table(rows)}\n`);
@@ -96,8 +99,9 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
       [
         `app log: ${(big.counts.bytesOut / 1e6).toFixed(1)} MB (${(big.counts.bytesIn / 1e6).toFixed(1)} MB gzip) processed in ${(big.processing.durationMs / 1000).toFixed(1)} s, ${big.processing.mbPerSec} MB/s, peak RSS ${big.processing.peakRssMiB} MiB`,
         `upload: ${(app.seconds).toFixed(1)} s; all ${expected.size} objects processed in ${(processingMs / 1000).toFixed(1)} s; demo total ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        `reports in S3: s3://${p.outputBucket}/${p.outputPrefix}summaries/…/*.html (summaries: *.json, error records: ${p.outputPrefix}errors/…)`,
-        `reports downloaded: ${path.join(options.outDir, '*.report.html')} (open in a browser), summaries: ${path.join(options.outDir, '*.summary.json')}`,
+        'HTML reports (in S3, and downloaded to open in a browser; the summaries sit next to them as .json, error records under ' +
+          `s3://${p.outputBucket}/${p.outputPrefix}errors/):`,
+        ...reports,
         '',
       ].join('\n'),
     );
