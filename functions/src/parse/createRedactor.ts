@@ -16,6 +16,8 @@ interface Pattern {
 const mark = (kind: RedactionKind): string => `[REDACTED:${kind}]`;
 
 // Order matters: key blocks and URL passwords are replaced before the generic key=value rule sees them.
+// Raw text can be 64 KiB, so no pattern has an unbounded run before a literal it must then find
+// (that would be quadratic on a long base64 blob).
 const PATTERNS: Pattern[] = [
   {
     kind: 'private-key',
@@ -29,7 +31,7 @@ const PATTERNS: Pattern[] = [
     kind: 'url-password',
     quick: ':\\/\\/[^\\s@]*@',
     hint: (l) => l.includes('://') && l.includes('@'),
-    re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"']+:)([^\s@/"']+)@/gi,
+    re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s:@/"']{1,256}:)([^\s@/"']{1,256})@/gi,
     replace: (_m, prefix) => `${prefix}${mark('url-password')}@`,
   },
   {
@@ -60,7 +62,7 @@ const PATTERNS: Pattern[] = [
     hint: (l) => /secret|passw|pwd|token|api.?key|credential|private.?key/.test(l),
     // key (optionally quoted) then = or :, then a quoted or bare value. Keys like `tokenCount` are
     // excluded by requiring the secret word to end the key.
-    re: /(["']?[\w.-]*(?:secret|secret[_-]?access[_-]?key|password|passwd|pwd|token|api[_-]?key|apikey|credentials?|private[_-]?key)["']?(?:\s*:\s*|=))(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,;&}"']+))/gi,
+    re: /(["']?[\w.-]{0,40}(?:secret|secret[_-]?access[_-]?key|password|passwd|pwd|token|api[_-]?key|apikey|credentials?|private[_-]?key)["']?(?:\s*:\s*|=))(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,;&}"']+))/gi,
     replace: (match, prefix, dq, sq, bare) => {
       const value = dq ?? sq ?? bare ?? '';
       // Empty, null-ish and already-redacted values are not secrets.

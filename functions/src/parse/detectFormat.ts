@@ -6,7 +6,9 @@ const ELB = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z \S+ \S+ \S+ [-\d.]+
 const S3_ACCESS = /^\S+ \S+ \[\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] \S+ \S+ \S+ (?:REST|SOAP|WEBSITE|BATCH|S3)\.\S+ \S+ "/;
 const CLF = /^\S+ \S+ \S+ \[\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "[^"]*" \d{3} (?:\d+|-)/;
 const SYSLOG = /^<\d{1,3}>(?:\d{1,2} \d{4}-|[A-Z][a-z]{2} +\d{1,2} \d{2}:)/;
-const VPC_RECORD = /^\d+ (?:\S+ )+(?:ACCEPT|REJECT|-)(?: \S+)* (?:OK|NODATA|SKIPDATA)$/;
+const VPC_START = /^\d+ /;
+const VPC_END = / (?:OK|NODATA|SKIPDATA)$/;
+const VPC_ACTION = / (?:ACCEPT|REJECT|-) /;
 const VPC_HEADER = /^(?:version|\$\{version\}) .*\b(?:srcaddr|interface-id|log-status|action)\b/;
 const LOGFMT_PAIR = /(?:^|\s)[\w.-]+=(?:"(?:[^"\\]|\\.)*"|\S*)/g;
 const LEVEL_TOKEN = /(?:^|[\s[\](|:<>,;'"])(?:ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|PANIC|WARN|WARNING|INFO|DEBUG|TRACE|NOTICE)(?=$|[\s[\](|:<>,;'"])/i;
@@ -32,7 +34,8 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
     // Continuation lines (frames, indented JSON) say nothing about the format of the records.
     if (/^(?:\s|Caused by:|\.\.\. \d|[}\]])/.test(line)) continue;
     seen++;
-    const format = lineFormat(line);
+    // Only the head of a long line is looked at, which keeps every pattern cheap.
+    const format = lineFormat(line.length > 4096 ? line.slice(0, 4096) : line, line);
     if (format === undefined) continue;
     votes.set(format, (votes.get(format) ?? 0) + (format === 'cloudfront' || format === 'vpc-flow' ? 2 : 1));
   }
@@ -54,12 +57,12 @@ export function detectFormat(firstLines: readonly string[], key?: string): LogFo
 }
 
 /** The format a single line looks like; undefined when the line says nothing about it. */
-function lineFormat(line: string): LogFormat | undefined {
+function lineFormat(line: string, whole: string): LogFormat | undefined {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) {
     if (/^\{\s*"Records"\s*:\s*\[/.test(line)) return 'cloudtrail';
     // A JSON line is a whole object on one line; a bare `{` opens a body printed over many lines.
-    if (/^\{\s*"/.test(line) && line.trimEnd().endsWith('}')) {
+    if (/^\{\s*"/.test(line) && whole.trimEnd().endsWith('}')) {
       if (line.includes('"webaclId"') && line.includes('"action"')) return 'waf';
       return 'json';
     }
@@ -75,7 +78,7 @@ function lineFormat(line: string): LogFormat | undefined {
   if (ELB.test(line)) return 'elb';
   if (S3_ACCESS.test(line)) return 's3-access';
   if (CLF.test(line)) return 'access';
-  if (VPC_HEADER.test(line) || VPC_RECORD.test(line)) return 'vpc-flow';
+  if (VPC_HEADER.test(line) || (VPC_START.test(line) && VPC_END.test(line) && VPC_ACTION.test(line))) return 'vpc-flow';
   const pairs = line.match(LOGFMT_PAIR);
   if (pairs && pairs.length >= 3 && /(?:^|\s)(?:level|lvl|severity|msg|ts|time)=/.test(line)) return 'logfmt';
   if (LEVEL_TOKEN.test(line.slice(0, 200))) return 'text';

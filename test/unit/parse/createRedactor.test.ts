@@ -44,6 +44,13 @@ describe('createRedactor', () => {
     expect(createRedactor({ enabled: false, kinds: [] })(text, () => {})).toBe(text);
   });
 
+  it('handles a 64 KiB blob next to a hint word without backtracking blow-up', () => {
+    const blob = 'A'.repeat(65_536);
+    const { out, counts } = redactAll(`token ${blob}x https://${blob}`);
+    expect(out).toHaveLength(2 * 65_536 + 16);
+    expect(counts).toEqual([]);
+  });
+
   it('is idempotent on its own output', () => {
     const { out } = redactAll('Authorization: Bearer abcdefghijkl password="p w" https://a:b@h/');
     expect(redactAll(out).out).toBe(out);
