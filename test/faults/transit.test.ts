@@ -1,11 +1,15 @@
 import { gzipSync } from 'node:zlib';
-import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lines } from '../../functions/src/stream/lines.js';
+import type { ResumeEvent } from '../../functions/src/stream/resumeBody.js';
+import { s3Source } from '../../functions/src/stream/s3Source.js';
 import type { NotificationPipe } from '../../scripts/local/notificationPipe.js';
 import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
 import type { FaultProxy, ProxyLogEntry } from '../helpers/faultProxy.js';
 import { getObjectOf, startFaultProxy, uploadPartOf } from '../helpers/faultProxy.js';
+import { LOCAL_AWS } from '../helpers/localstackClients.js';
 import { sampleLog } from '../helpers/sampleLog.js';
 import type { FaultRow } from './support/faultTable.js';
 import { incompressibleErrorLog } from './support/inputs.js';
@@ -171,6 +175,7 @@ describe('faults in transit', () => {
     });
     expect(first.batchItemFailures).toHaveLength(1);
     expect(changedLogs).toHaveLength(1);
+    expect(changedLogs[0]).toMatch(/^\{"level":"ERROR","message":"object changed while being read; nothing written/);
     expect(afterFailure).toEqual([]);
     expect(summary).toMatchObject({ status: 'complete', counts: { lines: after.lines, errors: after.errorLines } });
     expect(written).toBe(after.errorLines);
@@ -222,6 +227,62 @@ describe('faults in transit', () => {
     expect(gets.map((g) => g.range)).toEqual([undefined, 'bytes=1000000-']);
     expect(summary).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines } });
     expect(written).toBe(log.errorLines);
+  });
+
+  it("timeout without a client timeout: the reader's idle watchdog drops a silent body and resumes it", async ({ task }) => {
+    proxy.clear();
+    const log = sampleLog(30_000);
+    const key = 'transit/stall-watchdog.log';
+    await upload(key, Buffer.from(log.text));
+    proxy.add({ name: 'stall-watchdog', match: getObjectOf(pipe.bucket), action: { kind: 'stall', afterBytes: 1_500_000 } });
+    // The Lambda's own client: no socket timeout at all.
+    const client = new S3Client({ ...LOCAL_AWS, endpoint: proxy.endpoint, forcePathStyle: true });
+    const resumes: ResumeEvent[] = [];
+    const source = await s3Source({ client, bucket: pipe.bucket, key, idleTimeoutMs: 1_000, onResume: (e) => resumes.push(e) });
+    let count = 0;
+    let errors = 0;
+    for await (const line of lines(source.bytes)) {
+      count++;
+      if (line.text.includes(' ERROR ')) errors++;
+    }
+    client.destroy();
+    record(task, {
+      case: 'timeout: body stalls after 1.5 MB, client without timeout (reader idle watchdog 1 s)',
+      expected: `all ${log.lines} lines, ${log.errorLines} error lines; 1 resume at byte 1500000`,
+      observed: `${count} lines, ${errors} error lines; ${source.resumes} resume at byte ${resumes[0]?.bytesRead} (cause: ${resumes[0]?.cause})`,
+      lost: log.errorLines - errors,
+    });
+    expect(resumes).toEqual([expect.objectContaining({ bytesRead: 1_500_000, attempt: 1, maxResumes: 5, cause: 'no bytes for 1000 ms' })]);
+    expect(getsOf(key).map((g) => g.range)).toEqual([undefined, 'bytes=1500000-']);
+    expect(count).toBe(log.lines);
+    expect(errors).toBe(log.errorLines);
+  });
+
+  it('object deleted between a cut and its resume: acknowledged as gone, logged, no output', async ({ task }) => {
+    proxy.clear();
+    rig.logs.length = 0;
+    const key = 'transit/deleted-mid-read.log';
+    const event = await upload(key, Buffer.from(sampleLog(30_000).text));
+    proxy.add({ name: 'cut', match: getObjectOf(pipe.bucket), action: { kind: 'cut', afterBytes: 1_000_000 } });
+    proxy.add({
+      name: 'delete-before-resume',
+      match: (r) => getObjectOf(pipe.bucket)(r) && r.headers.range !== undefined,
+      action: { kind: 'before', run: async () => void (await rig.s3.send(new DeleteObjectCommand({ Bucket: pipe.bucket, Key: key }))) },
+    });
+
+    const response = await rig.runSqs(rig.deps({ endpoint: proxy.endpoint }), event);
+    const goneLogs = rig.logs.filter((l) => l.message.includes('object no longer exists'));
+    const outputs = await rig.outputsOf(key);
+    record(task, {
+      case: 'object deleted between a cut and its resume',
+      expected: 'acknowledged as gone (not retried), 1 WARN line with the cause, no output',
+      observed: `${response.batchItemFailures.length} retried, ${goneLogs.length} ${goneLogs[0]?.level ?? ''} line, ${outputs.length} outputs`,
+      lost: outputs.length,
+    });
+    expect(proxy.applied('delete-before-resume')).toBe(1);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(goneLogs).toEqual([expect.objectContaining({ level: 'WARN', cause: expect.stringMatching(/NoSuchKey/) })]);
+    expect(outputs).toEqual([]);
   });
 
   it('delay: a first byte slower than the socket timeout fails that attempt, the SDK retries it', async ({ task }) => {

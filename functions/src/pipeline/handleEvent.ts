@@ -98,18 +98,32 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutc
     }
     return result;
   } catch (err) {
-    if (err instanceof S3ReadError && err.code === 'NoSuchKey') {
-      log.warn('object no longer exists; acknowledged without processing', { cause: err.message });
+    // A read that fails midway reaches here as the cause of the records writer's error.
+    const readError = causeOfType(err, S3ReadError);
+    if (readError?.code === 'NoSuchKey') {
+      log.warn('object no longer exists; acknowledged without processing', { cause: readError.message });
       return { outcome: 'gone', bucket: ref.bucket, key: ref.key };
     }
-    if (err instanceof S3ReadError && err.code === 'AccessDenied') {
-      const denied = new ObjectAccessDeniedError(ref.bucket, ref.key, { cause: err });
+    if (readError?.code === 'AccessDenied') {
+      const denied = new ObjectAccessDeniedError(ref.bucket, ref.key, { cause: readError });
       log.error(denied.message);
       throw denied;
+    }
+    if (readError?.code === 'ObjectChanged') {
+      log.error('object changed while being read; nothing written, the message will be retried', { cause: readError.message });
+      throw err;
     }
     log.error('processing failed; the message will be retried', { error: err as Error });
     throw err;
   }
+}
+
+/** `err` or the first error of its `cause` chain that is a `type`. */
+function causeOfType<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof type) return e;
+  }
+  return undefined;
 }
 
 function parseBody(record: SQSRecord): unknown {

@@ -10,6 +10,8 @@ export const DEFAULT_MAX_RESUMES = 5;
 export const DEFAULT_RESUME_BASE_DELAY_MS = 100;
 /** Longest wait between two resumes (`maxDelayMs`). */
 export const DEFAULT_RESUME_MAX_DELAY_MS = 3_000;
+/** Default longest silence of a body while a chunk is awaited before it counts as cut (`idleTimeoutMs`). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** Reopen failures that another attempt cannot mend. */
 const FATAL_REOPEN_CODES: ReadonlySet<S3ReadErrorCode> = new Set(['ObjectChanged', 'NoSuchKey', 'NoSuchBucket', 'AccessDenied', 'Aborted', 'NoBody']);
@@ -45,6 +47,12 @@ export interface ResumeBodyOptions {
   /** Wait before the first resume (default 100 ms), doubled each time up to `maxDelayMs` (default 3 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * A body that sends nothing for this long while a chunk is awaited is destroyed and resumed
+   * (default 30 s; 0 turns it off). Time the consumer spends on a chunk does not count. Without it a
+   * stalled connection would hang until the Lambda times out, unless the client has a socket timeout.
+   */
+  idleTimeoutMs?: number;
   signal?: AbortSignal;
   /** Called before each resume, e.g. to log "resuming GetObject at byte N (attempt k/5)". */
   onResume?: (event: ResumeEvent) => void;
@@ -61,8 +69,8 @@ export interface ResumableBody extends AsyncIterable<Uint8Array> {
 }
 
 /**
- * Streams an S3 body and, when the connection fails midway (or the body ends short of its
- * Content-Length), asks for the rest with `reopen(bytesRead)`: at most `maxResumes` times per
+ * Streams an S3 body and, when the connection fails midway, goes silent for `idleTimeoutMs` (30 s),
+ * or the body ends short of its Content-Length, asks for the rest with `reopen(bytesRead)`: at most `maxResumes` times per
  * body, waiting 100 ms, 200 ms, 400 ms… (capped at 3 s) before each. Bytes are handed on as they
  * arrive, so nothing is re-read and nothing is held: memory is one HTTP stream's buffer.
  *
@@ -83,7 +91,9 @@ export function resumeBody(options: ResumeBodyOptions): ResumableBody {
   if (!Number.isFinite(maxDelayMs) || maxDelayMs < baseDelayMs) {
     throw new StreamOptionError('maxDelayMs', `a number ≥ baseDelayMs (${baseDelayMs} ms)`, maxDelayMs);
   }
-  return new Resumable(options, maxResumes, baseDelayMs, maxDelayMs);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!Number.isFinite(idleTimeoutMs) || idleTimeoutMs < 0) throw new StreamOptionError('idleTimeoutMs', 'a number ≥ 0 (ms, 0 = off)', idleTimeoutMs);
+  return new Resumable(options, maxResumes, baseDelayMs, maxDelayMs, idleTimeoutMs);
 }
 
 class Resumable implements ResumableBody {
@@ -97,6 +107,7 @@ class Resumable implements ResumableBody {
     private readonly maxResumes: number,
     private readonly baseDelayMs: number,
     private readonly maxDelayMs: number,
+    private readonly idleTimeoutMs: number,
   ) {
     this.body = options.body;
   }
@@ -114,20 +125,35 @@ class Resumable implements ResumableBody {
       this.body.destroy();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Set while a chunk is awaited, cleared while the consumer has one: only the body's silence counts.
+    let waitingSince: number | undefined = performance.now();
+    const watchdog =
+      this.idleTimeoutMs > 0
+        ? setInterval(() => {
+            if (waitingSince !== undefined && performance.now() - waitingSince >= this.idleTimeoutMs) {
+              waitingSince = undefined;
+              this.body.destroy(new Error(`no bytes for ${this.idleTimeoutMs} ms`));
+            }
+          }, Math.max(10, this.idleTimeoutMs / 4)).unref()
+        : undefined;
     try {
       for (;;) {
         let failure: unknown;
         try {
+          waitingSince = performance.now();
           for await (const chunk of this.body) {
+            waitingSince = undefined;
             if (aborted(signal)) break;
             const bytes = chunk as Buffer;
             this.bytesRead += bytes.byteLength;
             yield bytes;
             if (aborted(signal)) break;
+            waitingSince = performance.now();
           }
         } catch (error) {
           failure = error;
         }
+        waitingSince = undefined;
         if (aborted(signal)) {
           throw new S3ReadError('Aborted while reading the body', { ...context, code: 'Aborted', bytesRead: this.bytesRead, cause: signal?.reason });
         }
@@ -154,6 +180,7 @@ class Resumable implements ResumableBody {
         this.body = await this.resume(failure);
       }
     } finally {
+      clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
       // An unfinished IncomingMessage destroys its socket; a finished one has already gone back to the pool.
       if (!this.body.destroyed) this.body.destroy();

@@ -24,6 +24,8 @@ export interface S3SourceOptions {
   resumeBaseDelayMs?: number;
   /** Called before each resume, e.g. to log "resuming GetObject at byte N (attempt k/5)". */
   onResume?: (event: ResumeEvent) => void;
+  /** A body silent this long while a chunk is awaited is treated as cut and resumed (default 30 s, 0 = off). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -110,6 +112,7 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     // Without an ETag a resumed read could not prove it reads the same object: no resumes then.
     maxResumes: etag === undefined ? 0 : options.maxResumes,
     baseDelayMs: options.resumeBaseDelayMs,
+    idleTimeoutMs: options.idleTimeoutMs,
     reopen,
     contentLength,
     context,

@@ -150,9 +150,26 @@ describe('resumeBody', () => {
     await expect(drain(body)).rejects.toBeInstanceOf(StreamOptionError);
   });
 
+  it('treats a body silent for idleTimeoutMs as cut, but not a consumer that takes its time', async () => {
+    const stalled = new Readable({ read() {} });
+    stalled.push(OBJECT.subarray(0, 300));
+    const { options, starts } = cutAt([], { idleTimeoutMs: 40 });
+    const body = resumeBody({ ...options, body: stalled });
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) {
+      chunks.push(Buffer.from(chunk));
+      // Slower than the idle timeout on every chunk: the body was not silent, the consumer was busy.
+      if (chunks.length <= 3) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(Buffer.concat(chunks).equals(OBJECT)).toBe(true);
+    expect(starts).toEqual([300]);
+    expect(stalled.destroyed).toBe(true);
+  });
+
   it('names the bad option', () => {
     const { options } = cutAt([]);
     expect(() => resumeBody({ ...options, maxResumes: -1 })).toThrow(/maxResumes/);
     expect(() => resumeBody({ ...options, baseDelayMs: 10, maxDelayMs: 5 })).toThrow(/maxDelayMs/);
+    expect(() => resumeBody({ ...options, idleTimeoutMs: -1 })).toThrow(/idleTimeoutMs/);
   });
 });
