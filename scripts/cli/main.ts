@@ -46,6 +46,8 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   if (!io.signal) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // A closed terminal: stop cleanly too, so that `up --foreground` does not orphan LocalStack.
+    process.on('SIGHUP', onSignal);
   }
 
   const program = buildProgram(cli);
@@ -65,6 +67,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }
 

@@ -8,7 +8,8 @@ import { provisionLocalPipeline } from '../local/provisionLocalPipeline.js';
 import type { UpState } from '../local/upState.js';
 import { readUpState, removeUpState, writeUpState } from '../local/upState.js';
 import { acquireLocalStack } from './acquireLocalStack.js';
-import { CLI_SHIM } from './constants.js';
+import type { ExitCode } from './constants.js';
+import { CLI_SHIM, EXIT } from './constants.js';
 import { CliError } from './errors.js';
 import { isAlive, liveUpState, stateFilePath } from './liveUpState.js';
 import type { CliIO } from './types.js';
@@ -134,9 +135,10 @@ async function startDetachedKeeper(io: CliIO, file: string): Promise<UpState> {
   });
   closeSync(fd);
   const pid = child.pid;
-  let exitCode: number | null = null;
+  // An object, not a `let`: the compiler cannot see the callback assign it.
+  const exited: { code: number | null } = { code: null };
   child.once('exit', (code, signal) => {
-    exitCode = code ?? (signal ? 128 : 1);
+    exited.code = code ?? (signal ? 128 : 1);
   });
   child.unref();
   if (pid === undefined) throw new CliError(`could not start the LocalStack keeper (${CLI_SHIM})`);
@@ -155,9 +157,12 @@ async function startDetachedKeeper(io: CliIO, file: string): Promise<UpState> {
     await relay();
     const state = await readUpState(file).catch(() => undefined);
     if (state?.keeperPid === pid) return state;
-    if (exitCode !== null || !isAlive(pid)) {
+    if (exited.code !== null || !isAlive(pid)) {
+      const exitCode = exited.code;
       const tail = (await relay()).trimEnd().split('\n').slice(-3).join(' | ');
-      throw new CliError(`the LocalStack keeper exited (code ${exitCode ?? '?'}) before LocalStack was up: ${tail} (log ${logFile})`);
+      // The keeper's own exit code says why (4: LocalStack not available, 1: it failed to start).
+      const code = (Object.values(EXIT) as number[]).includes(exitCode ?? -1) ? (exitCode as ExitCode) : EXIT.failure;
+      throw new CliError(`the LocalStack keeper exited (code ${exitCode ?? '?'}) before LocalStack was up: ${tail} (log ${logFile})`, code);
     }
     if (Date.now() > deadline || io.signal.aborted) {
       process.kill(pid, 'SIGTERM');

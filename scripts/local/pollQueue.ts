@@ -51,6 +51,8 @@ export async function* pollQueue(options: PollQueueOptions): AsyncGenerator<SQSR
         if (inFlight.signal.aborted) return;
         throw err;
       }
+      // Messages received as the signal fired are not handed out: like any unacknowledged
+      // message they become visible again after the visibility timeout.
       if (signal.aborted) return;
       if (messages.length > 0) yield messages.map((m) => toSqsRecord(m, queueArn));
     }
