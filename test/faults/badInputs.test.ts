@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleEvent } from '../../functions/src/pipeline/handleEvent.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
 import type { NotificationPipe } from '../../scripts/local/notificationPipe.js';
@@ -22,6 +22,15 @@ beforeAll(async () => {
   rig = await createPipelineRig();
   pipe = await createNotificationPipe(rig.s3, rig.sqs);
 });
+
+beforeEach(() => {
+  rig.logs.length = 0;
+});
+
+/** The ERROR line the handler writes for corrupt or truncated input, with its reason. */
+function corruptInputLogs(): Array<Record<string, unknown>> {
+  return rig.logs.filter((l) => l.level === 'ERROR' && l.message.startsWith('input is corrupt or truncated'));
+}
 
 interface Run {
   event: SQSEvent;
@@ -80,6 +89,7 @@ describe('bad inputs', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(summary?.status).toBe('failed');
     expect(summary?.reason).toMatch(/gzip/i);
+    expect(corruptInputLogs()).toEqual([expect.objectContaining({ key: 'bad/truncated.log.gz', reason: summary?.reason })]);
     expect(summary?.counts.lines).toBe(wholeLines.length);
     expect(written).toBe(expectedErrors);
   });
@@ -92,6 +102,7 @@ describe('bad inputs', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(summary).toMatchObject({ status: 'failed', counts: { lines: 0, records: 0 } });
     expect(summary?.reason).toMatch(/gzip/i);
+    expect(corruptInputLogs()).toEqual([expect.objectContaining({ key: 'bad/bad-header.gz', reason: summary?.reason })]);
   });
 
   it('gzip of binary junk: every line counted, invalid UTF-8 counted', async ({ task }) => {
@@ -203,7 +214,6 @@ describe('bad inputs', () => {
   });
 
   it('an object deleted between the event and the read: acknowledged as gone, logged, not retried', async ({ task }) => {
-    rig.logs.length = 0;
     const key = 'bad/deleted.log';
     await rig.s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: key, Body: sampleLog(100).text }));
     const event = await receiveNotifications(rig.sqs, pipe, 1);
@@ -223,7 +233,6 @@ describe('bad inputs', () => {
   });
 
   it('an event under the output prefix, in a batch with a real one: ignored and logged, the other processed', async ({ task }) => {
-    rig.logs.length = 0;
     const key = 'bad/neighbour.log';
     const log = sampleLog(2_000);
     await rig.s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: key, Body: log.text }));
@@ -279,7 +288,6 @@ describe('bad inputs', () => {
   });
 
   it('a message that is not an S3 notification: retried (then DLQ), one ERROR line naming it', async ({ task }) => {
-    rig.logs.length = 0;
     const key = 'bad/beside-garbage.log';
     const log = sampleLog(1_000);
     await rig.s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: key, Body: log.text }));
