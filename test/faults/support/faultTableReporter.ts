@@ -4,6 +4,9 @@ import type { Reporter, TestModule } from 'vitest/node';
 import type { RenderedRow } from './faultTable.js';
 import { renderFaultTable } from './faultTable.js';
 
+/** Table order: the issue's order (faults in transit, bad inputs, load); other files after them. */
+const FILE_ORDER = ['transit.test.ts', 'badInputs.test.ts', 'load.test.ts'];
+
 /** Where the table is also written, for CI to keep as an artifact (`out/` is git-ignored). */
 export const FAULT_TABLE_FILE = 'out/faults/fault-table.md';
 
@@ -14,7 +17,11 @@ export const FAULT_TABLE_FILE = 'out/faults/fault-table.md';
 export default class FaultTableReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const rows: RenderedRow[] = [];
-    const modules = [...testModules].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+    const rank = (m: TestModule): number => {
+      const i = FILE_ORDER.indexOf(path.basename(m.moduleId));
+      return i === -1 ? FILE_ORDER.length : i;
+    };
+    const modules = [...testModules].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
     for (const module of modules) {
       if (!module.moduleId.includes(`${path.sep}faults${path.sep}`)) continue;
       for (const test of module.children.allTests()) {
