@@ -57,18 +57,20 @@ export async function installLocalStack(progress: Progress = defaultProgress): P
 }
 
 /**
- * Finds a Python new enough for LocalStack: `PYTHON` when set, else python3.13 or python3.12 on the
- * PATH or under pyenv, else python3 if it is 3.12 or newer. localstack-core 4.14 declares
- * Python >= 3.10 but its S3 store uses PEP 695 syntax, which fails at the first request on 3.11.
+ * Finds a Python new enough for LocalStack: `PYTHON` when set, else python3.13 (or newer) on the
+ * PATH or under pyenv, else python3 if it is 3.13 or newer. localstack-core 4.14 declares
+ * Python >= 3.10, but its S3 store uses PEP 695 syntax (every S3 call fails on 3.11 with
+ * `invalid syntax (stores.py, line 193)`) and it imports `warnings.deprecated` (3.13) at start.
  */
 async function findPython(log: NodeJS.WritableStream, progress: Progress): Promise<{ python: string; version: string }> {
   const pyenvRoot = process.env.PYENV_ROOT ?? path.join(process.env.HOME ?? '/root', '.pyenv');
   const pyenvVersions = await readdir(path.join(pyenvRoot, 'versions')).catch(() => [] as string[]);
   const fromPyenv = pyenvVersions
-    .filter((v) => /^3\.(1[2-9])\.\d+$/.test(v))
-    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
+    .filter((v) => /^3\.(1[3-9])\.\d+$/.test(v))
+    // 3.13 first: the constraints were resolved on it, and binary wheels exist for it.
+    .sort((a, b) => Number(!a.startsWith('3.13.')) - Number(!b.startsWith('3.13.')) || b.localeCompare(a, 'en', { numeric: true }))
     .map((v) => path.join(pyenvRoot, 'versions', v, 'bin', 'python3'));
-  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3.13', 'python3.12', ...fromPyenv, 'python3'];
+  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3.13', ...fromPyenv, 'python3'];
   const seen: string[] = [];
   for (const candidate of candidates) {
     const out = await run(candidate, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], log, () => {}, 'find python').catch(() => undefined);
@@ -76,12 +78,12 @@ async function findPython(log: NodeJS.WritableStream, progress: Progress): Promi
     const version = out.trim();
     seen.push(`${candidate} is ${version}`);
     const [major = 0, minor = 0] = version.split('.').map(Number);
-    if (major === 3 && minor >= 12) return { python: candidate, version };
+    if (major === 3 && minor >= 13) return { python: candidate, version };
   }
-  progress(`no Python >= 3.12 found (${seen.join(', ') || 'no python at all'})`);
+  progress(`no Python >= 3.13 found (${seen.join(', ') || 'no python at all'})`);
   throw new LocalStackInstallError(
-    `LocalStack ${LOCALSTACK.version} needs Python >= 3.12 ` +
-      `(found: ${seen.join(', ') || 'none of ' + candidates.join(', ')}); install python3.12+ or set PYTHON to one`,
+    `LocalStack ${LOCALSTACK.version} needs Python >= 3.13 ` +
+      `(found: ${seen.join(', ') || 'none of ' + candidates.join(', ')}); install python3.13 or set PYTHON to one`,
     'find python',
     '',
   );
