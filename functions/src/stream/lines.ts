@@ -13,7 +13,10 @@ import type { Line, LineOptions } from './types.js';
  * bytes of an unfinished line, default 1 MiB, plus the lines of one chunk), and the same pacing: at
  * most 256 KiB of input is split per event-loop turn. It is a hand-written
  * iterator serving each chunk's lines from an array, so it runs close to `lineBatches` instead of
- * paying an async generator's cost per line. Breaking out of the loop returns the source iterator.
+ * paying an async generator's cost per line (measured: 1.7× the CPU of `lineBatches` for the split
+ * alone, against 2.8× for an async generator; 1.0–1.5× the wall with file reading). The one promise
+ * per line that `for await` needs is what remains: hot paths should use `lineBatches`. Breaking out
+ * of the loop returns the source iterator.
  *
  * @example
  * for await (const line of lines(decompress(source.bytes), { maxLineBytes: 64 * 1024 })) {
