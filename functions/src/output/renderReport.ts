@@ -45,7 +45,7 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-
 code{white-space:pre-wrap;word-break:break-all}.sample{color:#666;font-size:12px;word-break:break-all}
 svg rect{fill:#cf222e}svg text{font-size:10px;fill:#666}
 </style></head><body>
-<h1>s3://${esc(source.bucket)}/${esc(source.key)}</h1>
+<h1>${source.bucket ? `s3://${esc(source.bucket)}/` : ''}${esc(source.key)}</h1>
 <p>${status} · format <b>${esc(source.format)}</b> · ${esc(source.compression ?? 'none')} · ${source.size ?? '?'} bytes</p>
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('')}</table>
 <h2>Errors over time</h2>
