@@ -204,6 +204,31 @@ describe('faults in transit', () => {
     expect(written).toBe(log.errorLines);
   });
 
+  it('cut, then 503 SlowDown on the resumed GET: the SDK backs off inside the resume, nothing lost', async ({ task }) => {
+    proxy.clear();
+    const log = sampleLog(30_000);
+    const key = 'transit/cut-then-slowdown.log';
+    const event = await upload(key, Buffer.from(log.text));
+    proxy.add({ name: 'cut', match: getObjectOf(pipe.bucket), action: { kind: 'cut', afterBytes: 700_000 } });
+    proxy.add({ name: 'slowdown-on-resume', match: (r) => getObjectOf(pipe.bucket)(r) && r.headers.range !== undefined, action: { kind: 'status', status: 503, code: 'SlowDown' }, times: 2 });
+
+    const response = await rig.runSqs(rig.deps({ endpoint: proxy.endpoint }), event);
+    const summary = await rig.summary(key);
+    const written = await rig.recordsWritten(key);
+    const gets = getsOf(key);
+    record(task, {
+      case: 'cut, then 503 SlowDown twice on the resumed GET',
+      expected: `complete after 1 + 3 GETs (SDK retries within 1 resume); ${log.errorLines} records`,
+      observed: `${summary?.status} after ${gets.length} GETs (${gets.map((g) => g.rule ?? 'ok').join(', ')}); ${written} records`,
+      lost: log.errorLines - written,
+    });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(gets.map((g) => g.rule)).toEqual(['cut', 'slowdown-on-resume', 'slowdown-on-resume', undefined]);
+    expect(new Set(gets.slice(1).map((g) => g.range))).toEqual(new Set([gets[3]!.range]));
+    expect(summary).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines } });
+    expect(written).toBe(log.errorLines);
+  });
+
   it('timeout: a body that stalls mid-stream is dropped by the socket timeout and resumed', async ({ task }) => {
     proxy.clear();
     const log = sampleLog(30_000);

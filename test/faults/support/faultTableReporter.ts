@@ -26,6 +26,8 @@ export default class FaultTableReporter implements Reporter {
       if (!module.moduleId.includes(`${path.sep}faults${path.sep}`)) continue;
       for (const test of module.children.allTests()) {
         const result = test.result();
+        // Filtered out (-t) or skipped: not a case of this run.
+        if (result.state === 'skipped' || result.state === 'pending') continue;
         const failed = result.state === 'failed';
         const row = test.meta().fault;
         const firstError = result.errors?.[0]?.message?.split('\n')[0] ?? '';
