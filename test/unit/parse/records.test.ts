@@ -16,6 +16,19 @@ describe('records', () => {
       expect(stats.levels.info).toBe(2);
     });
 
+    it('finds the level key wherever it is on each line, and not a "level" value', async () => {
+      const text = [
+        '{"time":"2024-03-01T10:00:00Z","level":"info","msg":"a"}',
+        '{"t":1,"level":"error","msg":"b"}',
+        '{"time":"2024-03-01T10:00:00Z","level":"error","msg":"c"}',
+        '{"msg":"the level","x":"2024-03-01T1","level":"debug"}',
+        '{"time":"2024-03-01T10:00:00Z","tag":"level","level":"fatal"}',
+      ].join('\n');
+      const { records: out, stats } = await run(text, { format: 'json', rules: { minLevel: 'any' } });
+      expect(out.map((r) => r.level)).toEqual(['info', 'error', 'error', 'debug', 'fatal']);
+      expect(stats.levels).toMatchObject({ info: 1, error: 2, debug: 1, fatal: 1 });
+    });
+
     it('reads numeric pino levels, string levels in any case, levelname and log.level', async () => {
       const { records: out, stats } = await run(fixture('pino.ndjson'), { rules: { minLevel: 'warn' } });
       const byLine = new Map(out.map((r) => [r.firstLine, r]));
