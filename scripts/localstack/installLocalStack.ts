@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCALSTACK, VENV_DIR, VENV_MARKER, VENV_PYTHON } from './constants.js';
 import { LocalStackInstallError } from './errors.js';
@@ -34,10 +34,14 @@ export async function installLocalStack(progress: Progress = defaultProgress): P
     try {
       const { python: python3, version } = await findPython(log, progress);
       progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with Python ${version} at ${python3} (first use only)`);
-      await rm(VENV_DIR, { recursive: true, force: true });
-      await run(python3, ['-m', 'venv', VENV_DIR], log, progress, 'python3 -m venv');
+      // Built beside the live venv and swapped in at the end: a LocalStack still running from the
+      // old one keeps its files, and a failed install leaves the old one untouched.
+      const building = `${VENV_DIR}.new`;
+      const retired = `${VENV_DIR}.old`;
+      await rm(building, { recursive: true, force: true });
+      await run(python3, ['-m', 'venv', building], log, progress, 'python3 -m venv');
       await run(
-        VENV_PYTHON,
+        path.join(building, 'bin', 'python'),
         [
           '-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off',
           '-c', LOCALSTACK.constraintsFile,
@@ -47,6 +51,11 @@ export async function installLocalStack(progress: Progress = defaultProgress): P
         progress,
         'pip install localstack-core',
       );
+      await rm(retired, { recursive: true, force: true });
+      await rename(VENV_DIR, retired).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      await rename(building, VENV_DIR);
       await writeFile(VENV_MARKER, wanted);
       progress(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
       return VENV_PYTHON;
