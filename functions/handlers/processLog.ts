@@ -13,9 +13,12 @@ const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'logsieve',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'logsieve',
 });
-// A custom endpoint (LocalStack) serves buckets by path, not by virtual host.
+// A custom endpoint (LocalStack) serves buckets by path, not by virtual host. Timeouts bound a
+// request that never answers (5 s to connect, 30 s of socket silence); the reader resumes a body
+// that is cut or stalls (functions/src/stream/resumeBody.ts).
 const s3 = new S3Client({
   forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+  requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
 });
 
 /** Lambda entry: S3 notifications through SQS (partial batch response), direct S3 notifications, or EventBridge. */

@@ -8,6 +8,7 @@ import { records } from '../parse/records.js';
 import { sniffFormat } from '../parse/sniffFormat.js';
 import type { ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
 import { createLineStats } from '../stream/createLineStats.js';
+import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
 import { DecompressError } from '../stream/errors.js';
 import { lineBatches } from '../stream/lineBatches.js';
@@ -15,6 +16,8 @@ import type { CompressionFormat, LineStats } from '../stream/types.js';
 import { peekBytes } from './peekBytes.js';
 import { withProgress } from './withProgress.js';
 
+const LF = 0x0a;
+const CR = 0x0d;
 /** Decompressed bytes read before the format is chosen. */
 const SNIFF_BYTES = 64 * 1024;
 /** Time between progress reports on a long object. */
@@ -91,8 +94,10 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   );
 
   const found = (async function* (): AsyncGenerator<ErrorRecord[]> {
-    const { head, rest } = await peekBytes(progressed, SNIFF_BYTES);
-    const format = sniffFormat(head, source.key);
+    const { head, rest: peeked } = await peekBytes(progressed, SNIFF_BYTES);
+    // Lone CR line endings: the line stage splits at LF, so rewrite them, byte for byte.
+    const rest = head.indexOf(LF) === -1 && head.indexOf(CR) !== -1 ? crLineEndings(peeked) : peeked;
+    const format = sniffFormat(rest === peeked ? head : Buffer.from(head).map((b) => (b === CR ? LF : b)), source.key);
     const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal };
     yield* format === 'cloudtrail'
       ? cloudTrailRecords(rest, recordOptions)

@@ -78,6 +78,7 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutc
   try {
     const result = await processObject(deps, ref, {
       onProgress: (p) => log.info('progress', { ...p, mbPerSec: Math.round(p.bytesOut / 1e3 / Math.max(1, p.elapsedMs)) }),
+      onResume: (r) => log.warn(`resuming GetObject at byte ${r.bytesRead} (attempt ${r.attempt}/${r.maxResumes})`, { cause: r.cause, delayMs: r.delayMs }),
     });
     if (result.outcome === 'skipped') {
       log.info('skipped: already processed', { reason: result.reason, summaryKey: result.summaryKey });

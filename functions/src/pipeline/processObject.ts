@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import type { ObjectRef } from '../events/types.js';
 import { renderReport } from '../output/renderReport.js';
 import { writeErrorRecords } from '../output/writeErrorRecords.js';
+import type { ResumeEvent } from '../stream/resumeBody.js';
 import { s3Source } from '../stream/s3Source.js';
 import type { Progress } from './analyzeBytes.js';
 import { analyzeBytes } from './analyzeBytes.js';
@@ -25,6 +26,8 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Called about every 5 s while an object is read. */
   onProgress?: (progress: Progress) => void;
+  /** Called before a cut GetObject body is resumed with a Range request. */
+  onResume?: (event: ResumeEvent) => void;
 }
 
 /** The outcome for one object. */
@@ -47,7 +50,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
   const startedAt = new Date();
   const keys = outputKeys(config.outputPrefix, ref);
 
-  const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, versionId: ref.versionId, signal });
+  const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, versionId: ref.versionId, signal, onResume: options.onResume });
   const identity = { etag: source.etag?.replace(/^"|"$/g, ''), versionId: source.versionId };
   let analysis;
   try {
