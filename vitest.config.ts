@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The fault table (test/faults) and a plain closing line with the totals follow the default output.
+    reporters: ['default', './test/faults/support/faultTableReporter.ts', './test/support/closingLineReporter.ts'],
   },
 });
