@@ -19,7 +19,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } fr
 import { Upload } from '@aws-sdk/lib-storage';
 import { startLocalStack } from '../scripts/localstack/harness.js';
 import { LOCAL_AWS } from '../scripts/local/localClients.js';
-import { ensureAppLogFiles } from './generateLog.js';
+import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
 
 const MiB = 1024 * 1024;
 const SELF = fileURLToPath(import.meta.url);

@@ -22,19 +22,9 @@ import { createParseStats } from '../functions/src/parse/createParseStats.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
 import { records } from '../functions/src/parse/records.js';
 import type { Line } from '../functions/src/stream/types.js';
+import { prng } from '../scripts/local/prng.js';
 
 type Rand = () => number;
-
-function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: Rand, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 const int = (r: Rand, max: number): number => Math.floor(r() * max);

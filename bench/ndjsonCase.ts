@@ -19,6 +19,7 @@ import { createParseStats } from '../functions/src/parse/createParseStats.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
 import { records } from '../functions/src/parse/records.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
+import { prng } from '../scripts/local/prng.js';
 
 /** One measured variant. */
 export interface NdjsonCaseRow {
@@ -48,17 +49,6 @@ export interface NdjsonCaseResult {
 }
 
 const MB = 1024 * 1024;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = ['api', 'orders', 'billing', 'auth', 'search', 'inventory'];
 const PATHS = ['/v1/orders', '/v1/orders/{id}', '/v1/users/{id}', '/v1/cart', '/health', '/v1/payments/{id}/capture', '/api/error-reports'];

@@ -7,7 +7,7 @@ import { createGzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { generateAppLog } from '../../bench/generateLog.js';
+import { generateAppLog } from '../local/generateAppLog.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
 import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { demoObjects } from '../local/demoObjects.js';

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { prng } from './prng.js';
 
 /** A small generated log object of a known AWS format, and what it holds. */
 export interface DemoObject {
@@ -15,18 +16,6 @@ export interface DemoObject {
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const DAY = Date.UTC(2026, 10, 26, 8, 0, 0);
-
-/** Small, fast, seedable PRNG (mulberry32): the same seed gives the same files. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Small logs in the formats AWS services write to S3, under the keys they use, with exact counts:

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { prng } from './prng.js';
 
 /** What `generateAppLog` produces. */
 export interface AppLogOptions {
@@ -41,18 +42,6 @@ export interface AppLogCounts {
 /** An async iterable of log chunks whose `counts` are exact once it has been drained. */
 export interface AppLog extends AsyncIterable<Uint8Array> {
   readonly counts: AppLogCounts;
-}
-
-/** Small, fast, seedable PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SERVICES = ['api', 'orders', 'billing', 'auth', 'search', 'inventory', 'notify', 'gateway'];
