@@ -13,25 +13,25 @@ export function renderReport(summary: Summary): string {
   const { source, counts, time, topGroups, processing } = summary;
   const status =
     summary.status === 'complete' ? '<span class="ok">complete</span>' : `<span class="bad">failed</span>: ${esc(summary.reason ?? '')}`;
-  const rows: Array<[string, string | number]> = [
-    ['lines', counts.lines],
-    ['error records', counts.errors],
-    ['warning records', counts.warnings],
-    ['records written', counts.records],
+  const rows: Array<[string, string]> = [
+    ['lines', n(counts.lines)],
+    ['error records', n(counts.errors)],
+    ['warning records', n(counts.warnings)],
+    ['records written', n(counts.records)],
     ['first / last record', `${time.first ?? '–'} / ${time.last ?? '–'}`],
-    ['bytes in / out', `${counts.bytesIn} / ${counts.bytesOut}`],
-    ['truncated / skipped lines', `${counts.truncatedLines} / ${counts.skippedLines}`],
-    ['invalid UTF-8 lines', counts.invalidUtf8Lines],
-    ['redactions', counts.redactions],
-    ['parse failures', counts.parseFailures],
+    ['bytes in / out', `${n(counts.bytesIn)} / ${n(counts.bytesOut)}`],
+    ['truncated / skipped lines', `${n(counts.truncatedLines)} / ${n(counts.skippedLines)}`],
+    ['invalid UTF-8 lines', n(counts.invalidUtf8Lines)],
+    ['redactions', n(counts.redactions)],
+    ['parse failures', n(counts.parseFailures)],
     ['processing', `${processing.durationMs} ms, ${processing.mbPerSec} MB/s, peak RSS ${processing.peakRssMiB} MiB`],
   ];
   const groups = topGroups
     .map(
       (g) =>
-        `<tr><td class="n">${g.count}</td><td>${esc(g.level)} / ${esc(g.class)}</td><td><code>${esc(g.template)}</code>` +
+        `<tr><td class="n">${n(g.count)}</td><td>${esc(g.level)} / ${esc(g.class)}</td><td><code>${esc(g.template)}</code>` +
         `<div class="sample">line ${g.sample.firstLine}: ${esc(g.sample.message)}</div></td>` +
-        `<td>${esc(g.firstSeen.timestamp ?? `line ${g.firstSeen.line}`)}<br>${esc(g.lastSeen.timestamp ?? `line ${g.lastSeen.line}`)}</td></tr>`,
+        `<td class="t">${esc(g.firstSeen.timestamp ?? `line ${g.firstSeen.line}`)}<br>${esc(g.lastSeen.timestamp ?? `line ${g.lastSeen.line}`)}</td></tr>`,
     )
     .join('\n');
 
@@ -41,13 +41,13 @@ export function renderReport(summary: Summary): string {
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222;max-width:72rem}
 h1{font-size:1.3rem;word-break:break-all}table{border-collapse:collapse;margin:1rem 0}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
-.n{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#1a7f37}.bad{color:#cf222e}
+.n{text-align:right;font-variant-numeric:tabular-nums}.t{white-space:nowrap;font-size:12px}.ok{color:#1a7f37}.bad{color:#cf222e}
 code{white-space:pre-wrap;word-break:break-all}.sample{color:#666;font-size:12px;word-break:break-all}
 svg rect{fill:#cf222e}svg text{font-size:10px;fill:#666}
 </style></head><body>
 <h1>${source.bucket ? `s3://${esc(source.bucket)}/` : ''}${esc(source.key)}</h1>
-<p>${status} · format <b>${esc(source.format)}</b> · ${esc(source.compression ?? 'none')} · ${source.size ?? '?'} bytes</p>
-<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('')}</table>
+<p>${status} · format <b>${esc(source.format)}</b> · ${esc(source.compression ?? 'none')} · ${source.size === undefined ? '?' : n(source.size)} bytes</p>
+<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Errors over time</h2>
 ${chart(time.errorsPerMinute)}
 <h2>Top error groups</h2>
@@ -75,7 +75,7 @@ function chart(perMinute: Record<string, number>): string {
   const bw = W / bars.length;
   const rects = bars
     .map((v, i) => {
-      const h = max ? Math.round((v / max) * (H - 20)) : 0;
+      const h = max ? Math.round((v / max) * (H - 32)) : 0;
       const at = new Date(first + i * width * 60_000).toISOString().slice(0, 16);
       return `<rect x="${(i * bw).toFixed(1)}" y="${H - 14 - h}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${h}"><title>${at}Z: ${v}</title></rect>`;
     })
@@ -83,6 +83,11 @@ function chart(perMinute: Record<string, number>): string {
   return `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="error records per ${width} minute(s)">${rects}
 <text x="0" y="${H - 2}">${esc(minutes[0]!)}Z</text><text x="${W}" y="${H - 2}" text-anchor="end">${esc(minutes[minutes.length - 1]!)}Z</text>
 <text x="${W}" y="10" text-anchor="end">max ${max} per ${width} min</text></svg>`;
+}
+
+/** A count with thousands separators, the same on every machine. */
+function n(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 function esc(text: string): string {
