@@ -312,6 +312,28 @@ describe('faults in transit', () => {
     expect(outputs).toEqual([]);
   });
 
+  it('403 AccessDenied on GetObject: the message fails with the permission to grant, nothing is written', async ({ task }) => {
+    proxy.clear();
+    const key = 'transit/denied.log';
+    const event = await upload(key, Buffer.from(sampleLog(1_000).text));
+    proxy.add({ name: 'denied', match: getObjectOf(pipe.bucket), action: { kind: 'status', status: 403, code: 'AccessDenied' } });
+
+    const response = await rig.runSqs(rig.deps({ endpoint: proxy.endpoint }), event);
+    const deniedLogs = rig.logs.filter((l) => l.message.includes('access denied reading'));
+    const outputs = await rig.outputsOf(key);
+    record(task, {
+      case: '403 AccessDenied on GetObject',
+      expected: 'message retried (then DLQ), 1 ERROR line naming s3:GetObject on the object, no output',
+      observed: `${response.batchItemFailures.length} retried, ${deniedLogs.length} ${deniedLogs[0]?.level ?? ''} line, ${outputs.length} outputs`,
+      lost: 0,
+    });
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(deniedLogs).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: expect.stringContaining(`needs s3:GetObject on arn:aws:s3:::${pipe.bucket}/${key}`) }),
+    ]);
+    expect(outputs).toEqual([]);
+  });
+
   it('delay: a first byte slower than the socket timeout fails that attempt, the SDK retries it', async ({ task }) => {
     proxy.clear();
     const log = sampleLog(10_000);
