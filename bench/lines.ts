@@ -319,6 +319,9 @@ async function main(): Promise<void> {
     peakRssMiB: round(Math.max(med('oursPlain', 'maxRssMiB'), med('oursGz', 'maxRssMiB')), 1),
     rssGrowth2GbVsHalfGb: round(med('oursGzBig', 'maxRssMiB') / med('oursGz', 'maxRssMiB'), 3),
     ndjsonWallVsGrep,
+    // The same ratios for the batch shape, the one the Lambda pipeline runs (lines() above is the shape for people).
+    pipelineGzipThroughputVsDrain: round(wall('gunzipDrain') / wall('oursBatchesGz')),
+    pipelinePlainWallVsGrep: round(wall('oursBatchesPlain') / wall('grep')),
   };
   say(`targets: gzipThroughputVsDrain ≥ 0.8, gzipWallVsZcatGrep ≤ 0.55, plainWallVsGrep ≤ 6, loopP99Ms ≤ 5, loopMaxMs ≤ 25, peakRssMiB ≤ 160, rssGrowth2GbVsHalfGb ≤ 1.1`);
   say(`lines() vs lineBatches(): plain ${round(wall('oursPlain') / wall('oursBatchesPlain'))}×, gzip ${round(wall('oursGz') / wall('oursBatchesGz'))}× the wall`);
