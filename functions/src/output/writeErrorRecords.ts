@@ -63,7 +63,7 @@ export async function writeErrorRecords(
     })) {
       signal?.throwIfAborted();
       if (!gzip) {
-        gzip = createGzip({ level: 6 });
+        gzip = createGzip({ level: ERROR_PART.gzipLevel });
         const upload = new Upload({
           client: s3,
           params: { Bucket: bucket, Key: key, Body: gzip, ContentType: 'application/x-ndjson' },
