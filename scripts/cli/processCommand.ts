@@ -52,6 +52,24 @@ export async function processCommand(input: string, options: ProcessCommandOptio
   const progress = (totalBytes: number | undefined, label: string) =>
     createProgressBar({ enabled: io.tty && !options.json, totalBytes, label });
 
+  /** Runs the pipeline on `bytes` with local outputs, behind a progress bar. */
+  const toDirectory = async (
+    bytes: AsyncIterable<Uint8Array>,
+    ref: { bucket: string; key: string },
+    size: number | undefined,
+    identity?: { etag?: string; versionId?: string },
+  ): Promise<{ summary: Summary; where: OutputLocations }> => {
+    const bar = progress(size, path.basename(ref.key));
+    try {
+      const done = await processToDirectory({
+        bytes, ref, identity, size, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
+      });
+      return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
+    } finally {
+      bar.stop();
+    }
+  };
+
   let summary: Summary;
   let where: OutputLocations;
   if (input.startsWith('s3://')) {
@@ -76,23 +94,10 @@ export async function processCommand(input: string, options: ProcessCommandOptio
         where = { summary: base + summary.outputs.summaryKey, report: base + summary.outputs.reportKey, errors: summary.outputs.errorParts[0] && base + summary.outputs.errorParts[0].key };
       } else {
         const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: io.signal });
-        const bar = progress(source.contentLength, path.basename(ref.key));
         try {
-          const done = await processToDirectory({
-            bytes: source.bytes,
-            ref,
-            identity: { ...(source.etag ? { etag: source.etag.replace(/^"|"$/g, '') } : {}), ...(source.versionId ? { versionId: source.versionId } : {}) },
-            size: source.contentLength,
-            config,
-            outDir: out,
-            errorsOut: options.errorsOut,
-            signal: io.signal,
-            onProgress: (f) => bar.update(f),
-          });
-          summary = done.summary;
-          where = { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath };
+          const identity = { ...(source.etag ? { etag: source.etag.replace(/^"|"$/g, '') } : {}), ...(source.versionId ? { versionId: source.versionId } : {}) };
+          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, identity));
         } finally {
-          bar.stop();
           source.close();
         }
       }
@@ -105,23 +110,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       throw err;
     });
     if (!info.isFile()) throw new NotFoundError(input, `${input}: not a file`);
-    const bar = progress(info.size, path.basename(input));
-    try {
-      const done = await processToDirectory({
-        bytes: createReadStream(input, { highWaterMark: 1024 * 1024 }),
-        ref: { bucket: '', key: input },
-        size: info.size,
-        config,
-        outDir: out,
-        errorsOut: options.errorsOut,
-        signal: io.signal,
-        onProgress: (f) => bar.update(f),
-      });
-      summary = done.summary;
-      where = { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath };
-    } finally {
-      bar.stop();
-    }
+    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size));
   }
 
   io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, where));
