@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { processObject } from '../../functions/src/pipeline/processObject.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
+import { sourceIdentity } from '../../functions/src/pipeline/sourceIdentity.js';
 import { s3Source } from '../../functions/src/stream/s3Source.js';
 import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { DEFAULT_OUT_DIR } from './constants.js';
@@ -95,8 +96,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       } else {
         const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: io.signal });
         try {
-          const identity = { ...(source.etag ? { etag: source.etag.replace(/^"|"$/g, '') } : {}), ...(source.versionId ? { versionId: source.versionId } : {}) };
-          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, identity));
+          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source)));
         } finally {
           source.close();
         }

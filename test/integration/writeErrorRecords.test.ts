@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorPartWriteError } from '../../functions/src/output/errors.js';
 import { writeErrorRecords } from '../../functions/src/output/writeErrorRecords.js';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
+import { errorRecord } from '../helpers/errorRecord.js';
 import { localstackClients, uniqueName } from '../helpers/localstackClients.js';
 
 const { s3 } = localstackClients();
@@ -16,22 +17,7 @@ beforeAll(async () => {
 
 /** A record whose raw text is random hex, so gzip cannot shrink it below a multipart part. */
 function record(n: number, rawBytes = 4096): ErrorRecord {
-  return {
-    schema: 'logsieve.error/1',
-    source: { bucket: 'in', key: 'app.log' },
-    firstLine: n,
-    lastLine: n,
-    byteOffset: n * 100,
-    timestamp: null,
-    level: 'error',
-    class: 'level',
-    format: 'text',
-    message: `failure ${n}`,
-    groupId: '0123456789abcdef',
-    fields: {},
-    raw: randomBytes(rawBytes / 2).toString('hex'),
-    truncated: false,
-  };
+  return errorRecord(n, { raw: randomBytes(rawBytes / 2).toString('hex') });
 }
 
 async function* recordsThenFail(count: number, error?: Error): AsyncGenerator<ErrorRecord[]> {

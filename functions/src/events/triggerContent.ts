@@ -1,3 +1,4 @@
+import { bareEtag } from './bareEtag.js';
 import { decodeS3Key } from './decodeS3Key.js';
 import { UnrecognisedEventError } from './errors.js';
 import type { ObjectRef, TriggerContent } from './types.js';
@@ -63,7 +64,7 @@ export function triggerContent(payload: unknown, messageId?: string): TriggerCon
 function ref(bucket: string, key: string, versionId: unknown, etag: unknown, size: unknown): ObjectRef {
   const out: ObjectRef = { bucket, key };
   if (typeof versionId === 'string' && versionId && versionId !== 'null') out.versionId = versionId;
-  if (typeof etag === 'string' && etag) out.etag = etag.replace(/^"|"$/g, '');
+  if (typeof etag === 'string' && etag) out.etag = bareEtag(etag);
   if (typeof size === 'number') out.size = size;
   return out;
 }

@@ -10,6 +10,7 @@ import type { Progress } from './analyzeBytes.js';
 import { analyzeBytes } from './analyzeBytes.js';
 import { buildSummary } from './buildSummary.js';
 import { outputKeys } from './outputKeys.js';
+import { sourceIdentity } from './sourceIdentity.js';
 import { hasCompleteSummary, summaryMetadata } from './summaryMetadata.js';
 import type { Summary } from './types.js';
 
@@ -51,7 +52,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
   const keys = outputKeys(config.outputPrefix, ref);
 
   const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, versionId: ref.versionId, signal, onResume: options.onResume });
-  const identity = { etag: source.etag?.replace(/^"|"$/g, ''), versionId: source.versionId };
+  const identity = sourceIdentity(source);
   let analysis;
   try {
     if (!config.forceReprocess && (await hasCompleteSummary(s3, config.outputBucket, keys.summary, identity, signal))) {

@@ -5,7 +5,7 @@ import type { Transform } from 'node:stream';
 import { Decompress as FzstdDecompress } from 'fzstd';
 
 import { Compression, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE } from './constants.js';
-import { DecompressError, StreamOptionError } from './errors.js';
+import { DecompressError, errorMessage, StreamOptionError } from './errors.js';
 import type { CompressionFormat, DecompressedStream } from './types.js';
 
 /** Options of `decompress`. */
@@ -192,7 +192,7 @@ class Decompressed implements DecompressedStream {
       }
     } catch (error) {
       if (sourceFailed) throw sourceError;
-      throw new DecompressError(`Corrupt or truncated ${compression} input: ${messageOf(error)}`, {
+      throw new DecompressError(`Corrupt or truncated ${compression} input: ${errorMessage(error)}`, {
         compression,
         offset: consumedBy(decoder, this.bytesIn),
         bytesOut: this.bytesOut,
@@ -215,7 +215,7 @@ class Decompressed implements DecompressedStream {
     let consumed = 0;
     let lastYield = performance.now();
     const fail = (error: unknown): DecompressError =>
-      new DecompressError(`Corrupt or truncated zstd input: ${messageOf(error)}`, {
+      new DecompressError(`Corrupt or truncated zstd input: ${errorMessage(error)}`, {
         compression: Compression.zstd,
         offset: consumed,
         bytesOut: this.bytesOut,
@@ -271,6 +271,3 @@ function consumedBy(decoder: Transform, handedOver: number): number {
   return typeof written === 'number' && written > 0 && written <= handedOver ? written : handedOver;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

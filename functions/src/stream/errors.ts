@@ -136,3 +136,8 @@ function describe(value: unknown): string {
     return typeof value;
   }
 }
+
+/** The message of anything thrown: an Error's message, or the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { S3ReadError, StreamOptionError } from './errors.js';
+import { errorMessage, S3ReadError, StreamOptionError } from './errors.js';
 import type { S3ReadErrorCode } from './errors.js';
 
 /** Default bound on resumes of one body (`maxResumes`). */
@@ -170,7 +170,7 @@ class Resumable implements ResumableBody {
         }
         // Every byte arrived: a failure now (e.g. a checksum mismatch) is not a cut connection.
         if (contentLength !== undefined && this.bytesRead >= contentLength) {
-          throw new S3ReadError(`Reading the body failed after ${this.bytesRead} bytes: ${messageOf(failure)}`, {
+          throw new S3ReadError(`Reading the body failed after ${this.bytesRead} bytes: ${errorMessage(failure)}`, {
             ...context,
             code: 'BodyReadFailed',
             bytesRead: this.bytesRead,
@@ -193,7 +193,7 @@ class Resumable implements ResumableBody {
     let cause = failure;
     for (;;) {
       if (this.resumes >= this.maxResumes) {
-        throw new S3ReadError(`Reading the body failed after ${this.bytesRead} bytes and ${this.resumes} resumes: ${messageOf(cause)}`, {
+        throw new S3ReadError(`Reading the body failed after ${this.bytesRead} bytes and ${this.resumes} resumes: ${errorMessage(cause)}`, {
           ...context,
           code: 'BodyReadFailed',
           bytesRead: this.bytesRead,
@@ -202,7 +202,7 @@ class Resumable implements ResumableBody {
       }
       this.resumes++;
       const delayMs = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (this.resumes - 1));
-      this.options.onResume?.({ bytesRead: this.bytesRead, attempt: this.resumes, maxResumes: this.maxResumes, delayMs, cause: messageOf(cause) });
+      this.options.onResume?.({ bytesRead: this.bytesRead, attempt: this.resumes, maxResumes: this.maxResumes, delayMs, cause: errorMessage(cause) });
       try {
         await sleep(delayMs, undefined, signal === undefined ? {} : { signal });
       } catch {
@@ -223,6 +223,3 @@ function aborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

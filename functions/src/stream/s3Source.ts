@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 
-import { ObjectChangedError, S3ReadError, StreamOptionError } from './errors.js';
+import { errorMessage, ObjectChangedError, S3ReadError, StreamOptionError } from './errors.js';
 import type { S3ReadErrorCode } from './errors.js';
 import { resumeBody } from './resumeBody.js';
 import type { ResumeEvent } from './resumeBody.js';
@@ -61,7 +61,7 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     );
   } catch (error) {
     const code = aborted(signal) ? 'Aborted' : codeOf(error);
-    throw new S3ReadError(`GetObject failed: ${messageOf(error)}`, { ...context, code, cause: error });
+    throw new S3ReadError(`GetObject failed: ${errorMessage(error)}`, { ...context, code, cause: error });
   }
   const rawBody = response.Body as unknown;
   if (!(rawBody instanceof Readable)) {
@@ -88,7 +88,7 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     } catch (error) {
       const code = aborted(signal) ? 'Aborted' : codeOf(error);
       if (code === 'ObjectChanged') throw new ObjectChangedError({ ...range, etag: etag!, cause: error });
-      throw new S3ReadError(`GetObject from byte ${start} failed: ${messageOf(error)}`, { ...range, code, cause: error });
+      throw new S3ReadError(`GetObject from byte ${start} failed: ${errorMessage(error)}`, { ...range, code, cause: error });
     }
     const restBody = rest.Body as unknown;
     // A server that ignored If-Match or Range must not splice another version or offset in.
@@ -181,6 +181,3 @@ function destroyQuietly(body: unknown): void {
   if (typeof destroy === 'function') destroy.call(body);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -5,23 +5,10 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RecordsFileWriteError, writeRecordsFile } from '../../../functions/src/output/writeRecordsFile.js';
 import type { ErrorRecord } from '../../../functions/src/parse/types.js';
+import { errorRecord } from '../../helpers/errorRecord.js';
 
-const record = (n: number): ErrorRecord => ({
-  schema: 'logsieve.error/1',
-  source: { bucket: '', key: 'a.log' },
-  firstLine: n,
-  lastLine: n,
-  byteOffset: n * 100,
-  timestamp: null,
-  level: 'error',
-  class: 'level',
-  format: 'text',
-  message: `failure ${n} — ü`,
-  groupId: '0123456789abcdef',
-  fields: {},
-  raw: `ERROR failure ${n} — ü`,
-  truncated: false,
-});
+const record = (n: number): ErrorRecord =>
+  errorRecord(n, { source: { bucket: '', key: 'a.log' }, message: `failure ${n} — ü`, raw: `ERROR failure ${n} — ü` });
 
 async function* batches(count: number, per: number, failAfter?: number): AsyncGenerator<ErrorRecord[]> {
   for (let i = 0; i < count; i += per) {

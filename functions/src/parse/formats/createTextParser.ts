@@ -32,9 +32,8 @@ const HEADER = new RegExp(
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** The message of a text line: the line without its logger header, or the whole line if nothing is left. */
-export function messageOf(text: string): string {
-  const m = HEADER.exec(text);
-  const rest = m ? text.slice(m[0].length).trim() : text.trim();
+export function messageOf(text: string, header = HEADER.exec(text)?.[0] ?? ''): string {
+  const rest = text.slice(header.length).trim();
   return rest.length > 0 ? rest : text.trim();
 }
 
@@ -86,7 +85,7 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
       // A UUID in the header is the request id of Lambda runtimes (Node, Python, Java).
       const requestId = UUID.exec(header)?.[0];
       return {
-        level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text),
+        level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text, header),
         fields: requestId === undefined ? {} : { requestId },
       };
     },
