@@ -59,11 +59,12 @@ export async function processCommand(input: string, options: ProcessCommandOptio
     ref: { bucket: string; key: string },
     size: number | undefined,
     identity?: { etag?: string; versionId?: string },
+    resumes?: () => number,
   ): Promise<{ summary: Summary; where: OutputLocations }> => {
     const bar = progress(size, path.basename(ref.key));
     try {
       const done = await processToDirectory({
-        bytes, ref, identity, size, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
+        bytes, ref, identity, size, resumes, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
       });
       return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
     } finally {
@@ -96,7 +97,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       } else {
         const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: io.signal });
         try {
-          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source)));
+          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source), () => source.resumes));
         } finally {
           source.close();
         }

@@ -25,6 +25,8 @@ export interface ProcessToDirectoryOptions {
   /** Error records file instead of the one in `outDir`; gzip when it ends in `.gz`. */
   errorsOut?: string | undefined;
   signal?: AbortSignal;
+  /** GetObject resumes so far, read when the summary is built (an S3 source); 0 when absent. */
+  resumes?: () => number;
   /** Called per chunk read (bytes and errors are live; lines and decompressed bytes every 5 s). */
   onProgress?: (figures: ProgressFigures) => void;
 }
@@ -75,6 +77,7 @@ export async function processToDirectory(options: ProcessToDirectoryOptions): Pr
     topGroups: config.rules.topGroups,
     keys: { summary: summaryPath, report: reportPath },
     startedAt,
+    resumes: options.resumes?.() ?? 0,
   });
   await writeWhole(reportPath, renderReport(summary));
   await writeWhole(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);

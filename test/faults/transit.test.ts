@@ -75,7 +75,7 @@ describe('faults in transit', () => {
     expect(proxy.applied('cut-once')).toBe(1);
     expect(gets.map((g) => g.range)).toEqual([undefined, `bytes=${cutAt}-`]);
     expect(gets[1]!.ifMatch).toBe(`"${summary!.source.etag}"`);
-    expect(summary).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines, records: log.errorLines } });
+    expect(summary).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines, records: log.errorLines }, processing: { resumes: 1 } });
     expect(written).toBe(log.errorLines);
   });
 

@@ -12,6 +12,8 @@ export interface SummaryInput extends Analysis {
   topGroups: number;
   keys: Pick<OutputKeys, 'summary' | 'report'>;
   startedAt: Date;
+  /** GetObject resumes spent on the object (0 for a local file). */
+  resumes: number;
 }
 
 /** Assembles the versioned summary document from the stage counters. */
@@ -82,6 +84,7 @@ export function buildSummary(input: SummaryInput): Summary {
       mbPerSec: durationMs > 0 ? Math.round((input.bytesOut / 1e6 / (durationMs / 1000)) * 10) / 10 : 0,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       invocations: 1,
+      resumes: input.resumes,
     },
   };
 }

@@ -87,5 +87,7 @@ export interface Summary {
     peakRssMiB: number;
     /** Lambda invocations spent on this object (1: an object is processed within one invocation). */
     invocations: number;
+    /** GetObject bodies resumed with a Range request after a cut or a stall (at most 5 per object). */
+    resumes: number;
   };
 }

@@ -22,7 +22,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
       },
     ],
     outputs: { summaryKey: 's', reportKey: 'r', errorParts: [] },
-    processing: { startedAt: '2026-11-26T10:05:00.000Z', durationMs: 5, mbPerSec: 20, peakRssMiB: 90, invocations: 1 },
+    processing: { startedAt: '2026-11-26T10:05:00.000Z', durationMs: 5, mbPerSec: 20, peakRssMiB: 90, invocations: 1, resumes: 0 },
     ...overrides,
   };
 }
