@@ -1,3 +1,4 @@
+import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
 import { createRedactor } from './createRedactor.js';
 import type { ErrorGroups } from './ErrorGroups.js';
@@ -22,6 +23,8 @@ export interface EventInput {
   parsed: ParsedLine;
   /** A line was truncated by the line stage or the event hit its multi-line bound. */
   truncated: boolean;
+  /** The envelope's word on the event (CloudWatch Logs): fields added to the record, fallback timestamp. */
+  origin?: LineOrigin | undefined;
 }
 
 /**
@@ -72,6 +75,11 @@ export function createRecordBuilder(options: {
       const v = event.parsed.fields[k]!;
       fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
     }
+    const origin = event.origin;
+    if (origin !== undefined) {
+      // The envelope's fields are not in the text; they win over a same-named field of the message.
+      for (const k in origin.fields) fields[k] = capUtf8(redactor(origin.fields[k]!, count), rules.maxMessageChars);
+    }
     const template = event.parsed.template === undefined ? undefined : scrub(event.parsed.template);
     const cacheKey = `${event.cls}\u0000${template ?? message}`;
     let group = groupCache.get(cacheKey);
@@ -88,7 +96,7 @@ export function createRecordBuilder(options: {
       firstLine: event.firstLine,
       lastLine: event.lastLine,
       byteOffset: event.byteOffset,
-      timestamp: event.parsed.timestamp,
+      timestamp: event.parsed.timestamp ?? (origin?.timestamp != null ? isoOrNull(origin.timestamp) : null),
       level: event.level,
       class: event.cls,
       format: event.format,
@@ -114,6 +122,11 @@ export function createRecordBuilder(options: {
     groups?.add(record, groupTemplate);
     return record;
   };
+}
+
+function isoOrNull(epochMs: number): string | null {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */

@@ -146,6 +146,7 @@ export async function* records(
         format: p.format,
         parsed,
         truncated: openTruncated || openCut,
+        origin: first.origin,
       });
       if (record) out.push(record);
     }

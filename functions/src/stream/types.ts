@@ -10,6 +10,19 @@ export interface Line {
   bytes: number;
   /** True when the line was longer than `maxLineBytes` and cut to it. */
   truncated: boolean;
+  /**
+   * Set when the line came out of an envelope (a CloudWatch Logs log event) rather than straight
+   * from the bytes: what the envelope said about it. The line splitter never sets it.
+   */
+  origin?: LineOrigin;
+}
+
+/** What an envelope said about the log event a line belongs to; shared by the lines of one event. */
+export interface LineOrigin {
+  /** Copied into `fields` of the record the line starts (`logGroup`, `logStream`, `logEventId`…). */
+  readonly fields: Readonly<Record<string, string>>;
+  /** When the envelope stamped the event (epoch ms): the record's timestamp when the text has none. */
+  readonly timestamp: number | null;
 }
 
 /** What happens to a line longer than `maxLineBytes`. */
