@@ -50,9 +50,11 @@ export const PIPELINE_DEFAULTS = {
 /** `cdk.json` context keys read by {@link resolvePipelineSettings}; CLI: `-c logsieve:memorySize=2048`. */
 export const PIPELINE_CONTEXT_KEYS = [
   'inputBucketName',
+  'inputBucketKeyArn',
   'inputPrefix',
   'inputSuffixes',
   'outputBucketName',
+  'outputBucketKeyArn',
   'outputToInputBucket',
   'outputPrefix',
   'outputExpirationDays',

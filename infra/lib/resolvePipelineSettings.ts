@@ -11,6 +11,9 @@ export type ContextReader = (key: string) => unknown;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** A single-Region key (UUID) or a multi-Region key (mrk- and 32 hex digits). */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\//;
 const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
 
 /**
@@ -29,6 +32,25 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
   const outputToInputBucket = bool('outputToInputBucket', pick('outputToInputBucket', props.outputToInputBucket), D.outputToInputBucket);
   if (outputToInputBucket && (outputBucketName !== undefined || props.outputBucket)) {
     throw new PipelineSettingsError('outputToInputBucket', 'is true, so outputBucket/outputBucketName must not be set as well');
+  }
+
+  const inputBucketKeyArn = keyArn('inputBucketKeyArn', props.inputBucketKey ? undefined : pick('inputBucketKeyArn', props.inputBucketKeyArn));
+  const outputBucketKeyArn = keyArn('outputBucketKeyArn', props.outputBucketKey ? undefined : pick('outputBucketKeyArn', props.outputBucketKeyArn));
+  const inputBucketImported = Boolean(props.inputBucket) || inputBucketName !== undefined;
+  if (!inputBucketImported && (props.inputBucketKey || inputBucketKeyArn !== undefined)) {
+    throw new PipelineSettingsError(
+      props.inputBucketKey ? 'inputBucketKey' : 'inputBucketKeyArn',
+      'needs an existing input bucket (inputBucket or inputBucketName); the input bucket this stack creates uses SSE-S3 and needs no key',
+    );
+  }
+  if (props.outputBucketKey || outputBucketKeyArn !== undefined) {
+    const setting = props.outputBucketKey ? 'outputBucketKey' : 'outputBucketKeyArn';
+    if (outputToInputBucket) {
+      throw new PipelineSettingsError(setting, 'must not be set with outputToInputBucket: outputs go to the input bucket, so inputBucketKey/inputBucketKeyArn covers them');
+    }
+    if (!props.outputBucket && outputBucketName === undefined) {
+      throw new PipelineSettingsError(setting, 'needs an existing output bucket (outputBucket or outputBucketName); the output bucket this stack creates uses SSE-S3 and needs no key');
+    }
   }
 
   const inputPrefix = prefix('inputPrefix', pick('inputPrefix', props.inputPrefix), D.inputPrefix);
@@ -74,9 +96,11 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
 
   const settings: PipelineSettings = {
     inputBucketName,
+    inputBucketKeyArn,
     inputPrefix,
     inputSuffixes,
     outputBucketName,
+    outputBucketKeyArn,
     outputToInputBucket,
     outputPrefix,
     outputExpirationDays,
@@ -164,6 +188,22 @@ function bucketName(name: string, raw: unknown): string | undefined {
     throw new PipelineSettingsError(name, `expected an S3 bucket name (3–63 of a-z 0-9 . -), got "${value}"`);
   }
   return value;
+}
+
+/**
+ * A KMS key ARN. IAM matches kms:Decrypt and kms:GenerateDataKey against the key's ARN, never an
+ * alias ARN, so an alias would grant nothing.
+ */
+function keyArn(name: string, raw: unknown): string | undefined {
+  const value = optionalString(name, raw);
+  if (value === undefined || Token.isUnresolved(value) || KEY_ARN.test(value)) return value;
+  if (ALIAS_ARN.test(value)) {
+    throw new PipelineSettingsError(
+      name,
+      `expected a key ARN, got the alias ARN "${value}": IAM matches kms:Decrypt against the key ARN, so a grant on an alias allows nothing. Look the key up with \`aws kms describe-key --key-id alias/<name>\` and give its KeyMetadata.Arn`,
+    );
+  }
+  throw new PipelineSettingsError(name, `expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>), got "${value}"`);
 }
 
 /** A key prefix: no leading '/', '' or ending in '/' (one is appended, as the handler does). */

@@ -1,4 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 
@@ -11,6 +12,14 @@ export interface LogProcessingPipelineProps {
   readonly inputBucket?: IBucket;
   /** Name of an existing input bucket (imported; its notification is set by CDK's custom resource). */
   readonly inputBucketName?: string;
+  /**
+   * KMS key of an existing input bucket encrypted with SSE-KMS: the function gets kms:Decrypt on it,
+   * only through S3 and only for this bucket. Default: `inputBucketKeyArn`, else `inputBucket.encryptionKey`,
+   * else none (SSE-S3 and the AWS managed key aws/s3 need no grant).
+   */
+  readonly inputBucketKey?: IKey;
+  /** ARN of the input bucket's KMS key: `arn:aws:kms:<region>:<account>:key/<key id>` (a key ARN; alias ARNs are refused). */
+  readonly inputBucketKeyArn?: string;
   /** Only keys under this prefix notify the queue. Default '' (whole bucket). */
   readonly inputPrefix?: string;
   /** Only keys ending in one of these notify (one notification each). Default [] (any key). */
@@ -19,6 +28,15 @@ export interface LogProcessingPipelineProps {
   readonly outputBucket?: IBucket;
   /** Name of an existing output bucket. */
   readonly outputBucketName?: string;
+  /**
+   * KMS key of an existing output bucket whose default encryption is SSE-KMS: the function gets
+   * kms:GenerateDataKey and kms:Decrypt on it, only through S3 and only for this bucket. Default:
+   * `outputBucketKeyArn`, else the input key when outputs go to the input bucket, else
+   * `outputBucket.encryptionKey`, else none.
+   */
+  readonly outputBucketKey?: IKey;
+  /** ARN of the output bucket's KMS key (a key ARN, as for `inputBucketKeyArn`). */
+  readonly outputBucketKeyArn?: string;
   /** Write outputs under `outputPrefix` in the input bucket instead of a separate bucket. Default false. */
   readonly outputToInputBucket?: boolean;
   /** Prefix of every output key; ends with '/'. Default 'logsieve/'. */
@@ -74,9 +92,13 @@ export interface LogProcessingPipelineProps {
 /** Fully resolved, validated settings (no construct objects). */
 export interface PipelineSettings {
   inputBucketName: string | undefined;
+  /** Undefined when `inputBucketKey` (a construct) or no key is given. */
+  inputBucketKeyArn: string | undefined;
   inputPrefix: string;
   inputSuffixes: string[];
   outputBucketName: string | undefined;
+  /** Undefined when `outputBucketKey` (a construct) or no key is given. */
+  outputBucketKeyArn: string | undefined;
   outputToInputBucket: boolean;
   outputPrefix: string;
   outputExpirationDays: number | undefined;

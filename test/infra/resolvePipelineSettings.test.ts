@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { PipelineSettingsError } from '../../infra/lib/errors.js';
 import { resolvePipelineSettings } from '../../infra/lib/resolvePipelineSettings.js';
@@ -21,9 +22,11 @@ describe('resolvePipelineSettings', () => {
   it('resolves the documented defaults', () => {
     expect(resolvePipelineSettings({}, noContext)).toEqual({
       inputBucketName: undefined,
+      inputBucketKeyArn: undefined,
       inputPrefix: '',
       inputSuffixes: [],
       outputBucketName: undefined,
+      outputBucketKeyArn: undefined,
       outputToInputBucket: false,
       outputPrefix: 'logsieve/',
       outputExpirationDays: undefined,
@@ -69,6 +72,21 @@ describe('resolvePipelineSettings', () => {
     expect(resolvePipelineSettings({ outputToInputBucket: true, inputPrefix: 'logs/' }, noContext)).toMatchObject({ outputToInputBucket: true, inputPrefix: 'logs/', outputPrefix: 'logsieve/' });
   });
 
+  const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  it('accepts key ARNs (single- and multi-Region, any partition) from props and context', () => {
+    const mrk = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+    expect(resolvePipelineSettings({ inputBucketName: 'logs', inputBucketKeyArn: ` ${KEY} ` }, context({ 'logsieve:outputBucketName': 'results', 'logsieve:outputBucketKeyArn': mrk }))).toMatchObject({
+      inputBucketKeyArn: KEY,
+      outputBucketKeyArn: mrk,
+    });
+  });
+
+  it('leaves the ARN unset when a key construct is given, as for buckets', () => {
+    const key = Key.fromKeyArn(new Stack(new App(), 'S'), 'K', KEY);
+    expect(resolvePipelineSettings({ inputBucketName: 'logs', inputBucketKey: key }, context({ 'logsieve:inputBucketKeyArn': 'not an arn' })).inputBucketKeyArn).toBeUndefined();
+  });
+
   const cases: [string, LogProcessingPipelineProps, Record<string, unknown>, string, RegExp][] = [
     ['a timeout over 15 minutes', { timeout: Duration.minutes(16) }, {}, 'timeout', /integer from 1 to 900, got 960/],
     ['memory below 128 MB', {}, { 'logsieve:memorySize': 64 }, 'memorySize', /from 128 to 10240, got 64/],
@@ -94,6 +112,13 @@ describe('resolvePipelineSettings', () => {
     ['expiring outputs in an imported bucket', { outputBucketName: 'results', outputExpirationDays: 30 }, {}, 'outputExpirationDays', /output bucket is imported/],
     ['input keys under the output prefix', { outputToInputBucket: true, inputPrefix: 'logsieve/raw/' }, {}, 'inputPrefix', /lies under outputPrefix "logsieve\/".*nothing would be processed/],
     ['outputs under the input prefix (whole bucket)', { outputToInputBucket: true }, {}, 'outputPrefix', /lies under inputPrefix "".*every output object would notify the queue/],
+    ['an alias ARN as input key', { inputBucketName: 'logs', inputBucketKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/logs' }, {}, 'inputBucketKeyArn', /expected a key ARN, got the alias ARN.*describe-key/],
+    ['a bare key id', { inputBucketName: 'logs' }, { 'logsieve:inputBucketKeyArn': '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'inputBucketKeyArn', /KMS key ARN \(arn:aws:kms:<region>:<account>:key\/<key id>\), got "1234abcd/],
+    ['an ARN of another service as output key', { outputBucketName: 'results', outputBucketKeyArn: 'arn:aws:s3:::results' }, {}, 'outputBucketKeyArn', /KMS key ARN/],
+    ['a non-string key ARN', { inputBucketName: 'logs' }, { 'logsieve:inputBucketKeyArn': 42 }, 'inputBucketKeyArn', /expected a string, got 42/],
+    ['an input key for the bucket the stack creates', { inputBucketKeyArn: KEY }, {}, 'inputBucketKeyArn', /needs an existing input bucket.*SSE-S3/],
+    ['an output key for the bucket the stack creates', { inputBucketName: 'logs', outputBucketKeyArn: KEY }, {}, 'outputBucketKeyArn', /needs an existing output bucket/],
+    ['an output key with outputToInputBucket', { inputBucketName: 'logs', inputPrefix: 'a/', outputToInputBucket: true, outputBucketKeyArn: KEY }, {}, 'outputBucketKeyArn', /inputBucketKey\/inputBucketKeyArn covers them/],
     ['outputs under the input prefix (named buckets)', { inputBucketName: 'logs', outputBucketName: 'logs', inputPrefix: 'a/', outputPrefix: 'a/out/' }, {}, 'outputPrefix', /lies under inputPrefix "a\/"/],
   ];
   for (const [what, props, ctx, setting, message] of cases) {
