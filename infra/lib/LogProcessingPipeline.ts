@@ -6,6 +6,8 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -38,6 +40,10 @@ export class LogProcessingPipeline extends Construct {
   readonly settings: PipelineSettings;
   readonly inputBucket: IBucket;
   readonly outputBucket: IBucket;
+  /** SSE-KMS key of the input bucket the function may decrypt with, if any. */
+  readonly inputBucketKey: IKey | undefined;
+  /** SSE-KMS key of the output bucket the function may encrypt and decrypt with, if any. */
+  readonly outputBucketKey: IKey | undefined;
   /** Destination of S3 server access logs, when this construct made one. */
   readonly accessLogsBucket: Bucket | undefined;
   readonly queue: Queue;
@@ -80,6 +86,14 @@ export class LogProcessingPipeline extends Construct {
         this.outputBucket.addLifecycleRule({ id: 'ExpireOutputs', prefix: s.outputPrefix || undefined, expiration: Duration.days(s.outputExpirationDays) });
       }
     }
+    // An explicit key wins over the one a bucket construct carries; one bucket has one key.
+    this.inputBucketKey = props.inputBucketKey
+      ?? (s.inputBucketKeyArn !== undefined ? Key.fromKeyArn(this, 'InputBucketKey', s.inputBucketKeyArn) : inputBucket.encryptionKey);
+    const sameBucket = this.outputBucket === inputBucket || (s.inputBucketName !== undefined && s.inputBucketName === s.outputBucketName);
+    this.outputBucketKey = props.outputBucketKey
+      ?? (s.outputBucketKeyArn !== undefined
+        ? Key.fromKeyArn(this, 'OutputBucketKey', s.outputBucketKeyArn)
+        : sameBucket ? this.inputBucketKey : this.outputBucket.encryptionKey);
     if (this.outputBucket === inputBucket && s.outputPrefix.startsWith(s.inputPrefix)) {
       Annotations.of(this).addWarningV2(
         'logsieve:outputUnderInputPrefix',
@@ -123,8 +137,8 @@ export class LogProcessingPipeline extends Construct {
       description: 'logsieve: finds error records in S3 log objects named by SQS-delivered S3 notifications',
       environment: handlerEnvironment(s),
     });
-    this.processor.bindInputBucket(inputBucket, s.inputPrefix);
-    this.processor.bindOutputBucket(this.outputBucket, s.outputPrefix);
+    this.processor.bindInputBucket(inputBucket, s.inputPrefix, this.inputBucketKey);
+    this.processor.bindOutputBucket(this.outputBucket, s.outputPrefix, this.outputBucketKey);
     this.processor.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: s.batchSize,

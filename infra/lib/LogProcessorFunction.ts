@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -67,14 +68,16 @@ export class LogProcessorFunction extends NodejsFunction {
 
   /**
    * Lets the function read source objects under `prefix` of `bucket` (s3:GetObject only; the
-   * bucket name comes with each event, so no environment variable).
+   * bucket name comes with each event, so no environment variable). With `key` (the bucket's
+   * SSE-KMS key) also kms:Decrypt on that key, only through S3 for this bucket (see kmsThroughS3).
    *
-   * @example fn.bindInputBucket(inputBucket, 'logs/');
+   * @example fn.bindInputBucket(inputBucket, 'logs/', inputBucket.encryptionKey);
    */
-  bindInputBucket(bucket: IBucket, prefix: string): void {
+  bindInputBucket(bucket: IBucket, prefix: string, key?: IKey): void {
     const objects = bucket.arnForObjects(`${prefix}*`);
     this.addToRolePolicy(new PolicyStatement({ sid: 'ReadSourceObjects', actions: ['s3:GetObject'], resources: [objects] }));
     this.acknowledgeObjectWildcard(objects, 'reads source objects whose keys arrive in events; the wildcard covers the input prefix only');
+    if (key) this.addToRolePolicy(kmsThroughS3('DecryptSourceObjects', ['kms:Decrypt'], key, bucket, objects));
   }
 
   /**
@@ -82,11 +85,14 @@ export class LogProcessorFunction extends NodejsFunction {
    * LOGSIEVE_OUTPUT_PREFIX. Grants: s3:PutObject (covers multipart create/part/complete) and
    * s3:AbortMultipartUpload on `<prefix>*`; s3:GetObject (GetObject/HeadObject) on
    * `<prefix>summaries/*` for the idempotency check; s3:ListBucket limited by s3:prefix to
-   * `<prefix>summaries/*`, so a missing summary answers 404 rather than 403.
+   * `<prefix>summaries/*`, so a missing summary answers 404 rather than 403. With `key` (the
+   * bucket's default SSE-KMS key) also kms:GenerateDataKey (new objects) and kms:Decrypt (multipart
+   * parts after the first, reading summaries back) on that key, only through S3 for `<prefix>*`.
+   * Writes send no encryption header: the bucket's default encryption applies.
    *
-   * @example fn.bindOutputBucket(outputBucket, 'logsieve/');
+   * @example fn.bindOutputBucket(outputBucket, 'logsieve/', outputBucket.encryptionKey);
    */
-  bindOutputBucket(bucket: IBucket, prefix: string): void {
+  bindOutputBucket(bucket: IBucket, prefix: string, key?: IKey): void {
     const outputs = bucket.arnForObjects(`${prefix}*`);
     const summaries = bucket.arnForObjects(`${prefix}summaries/*`);
     this.addToRolePolicy(new PolicyStatement({ sid: 'WriteOutputs', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [outputs] }));
@@ -103,9 +109,27 @@ export class LogProcessorFunction extends NodejsFunction {
     this.addEnvironment('LOGSIEVE_OUTPUT_PREFIX', prefix);
     this.acknowledgeObjectWildcard(outputs, 'writes summaries and error parts named after each source key; the wildcard covers the output prefix only');
     this.acknowledgeObjectWildcard(summaries, 'reads back the summary of a source key to skip work already done; the wildcard covers <outputPrefix>summaries/ only');
+    if (key) this.addToRolePolicy(kmsThroughS3('EncryptOutputs', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, outputs));
   }
 
   private acknowledgeObjectWildcard(resource: string, why: string): void {
     acknowledgeResourceFinding(this.role as IRole, 'AwsSolutions-IAM5', resource, `The function ${why}.`);
   }
+}
+
+/**
+ * `actions` on `key` only when S3 in the key's region asks on the function's behalf
+ * (kms:ViaService) and only for `bucket`: S3 passes the object ARN as encryption context
+ * `aws:s3:arn`, or the bucket ARN when the bucket uses an S3 Bucket Key, so both are allowed.
+ */
+function kmsThroughS3(sid: string, actions: string[], key: IKey, bucket: IBucket, objects: string): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions,
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `s3.${key.env.region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, objects] },
+    },
+  });
 }

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Annotations, Capture, Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, HANDLER_ENTRY } from './support/buildStack.js';
+import { buildPipelineStack, buildStack, HANDLER_ENTRY } from './support/buildStack.js';
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
 function logicalId(template: Template, type: string, prefix: string): string {
@@ -335,5 +337,107 @@ describe('LogProcessingPipeline variants', () => {
   it('warns when outputs are allowed under the input prefix of the same bucket', () => {
     const { stack } = buildStack({ pipeline: { outputToInputBucket: true, allowOutputUnderInputPrefix: true } });
     Annotations.fromStack(stack).hasWarning('/Logsieve/Pipeline', Match.stringLikeRegexp('outputPrefix "logsieve/" lies under inputPrefix ""'));
+  });
+});
+
+describe('LogProcessingPipeline SSE-KMS keys', () => {
+  const INPUT_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const OUTPUT_KEY = 'arn:aws:kms:eu-west-1:210987654321:key/mrk-0123456789abcdef0123456789abcdef';
+  const viaS3 = { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } };
+
+  /** Every statement of the processor role's policy. */
+  function roleStatements(template: Template): Record<string, unknown>[] {
+    const role = logicalId(template, 'AWS::IAM::Role', 'PipelineProcessorRole');
+    const statements = new Capture();
+    template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: role }], PolicyDocument: { Statement: statements } });
+    return statements.asArray() as Record<string, unknown>[];
+  }
+  const kmsStatements = (template: Template): Record<string, unknown>[] =>
+    roleStatements(template).filter((st) => [st.Action].flat().some((a) => String(a).startsWith('kms:')));
+
+  it('grants kms:Decrypt on the key ARN of an imported input bucket, only through S3 for that bucket and prefix, nothing wider', () => {
+    const { template } = buildStack({ pipeline: { inputBucketName: 'trail-logs', inputPrefix: 'AWSLogs/', inputBucketKeyArn: INPUT_KEY, outputBucketName: 'results' } });
+    expect(kmsStatements(template)).toEqual([
+      {
+        Sid: 'DecryptSourceObjects',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: INPUT_KEY,
+        Condition: { ...viaS3, StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::trail-logs', 'arn:aws:s3:::trail-logs/AWSLogs/*'] } },
+      },
+    ]);
+    // No other policy in the stack (the notifications handler's included) names KMS or a key.
+    const otherPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => !JSON.stringify(p).includes('DecryptSourceObjects'));
+    expect(JSON.stringify(otherPolicies)).not.toMatch(/kms/i);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  it('grants kms:GenerateDataKey and kms:Decrypt (multipart parts, summaries read back) on the output key, for the output prefix only', () => {
+    const { template } = buildStack({ pipeline: { inputBucketName: 'app-logs', outputBucketName: 'results', outputPrefix: 'sieved/', outputBucketKeyArn: OUTPUT_KEY } });
+    expect(kmsStatements(template)).toEqual([
+      {
+        Sid: 'EncryptOutputs',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: OUTPUT_KEY,
+        Condition: { ...viaS3, StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::results', 'arn:aws:s3:::results/sieved/*'] } },
+      },
+    ]);
+    // Writes rely on the bucket's default encryption: no key id reaches the function.
+    const env = new Capture();
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: env } });
+    expect(JSON.stringify(env.asObject())).not.toMatch(/kms/i);
+  });
+
+  it('uses the encryptionKey a bucket construct carries, for input and output, without a setting', () => {
+    const { template } = buildPipelineStack((stack) => {
+      const key = new Key(stack, 'LogsKey', { enableKeyRotation: true });
+      const results = Bucket.fromBucketAttributes(stack, 'Results', { bucketName: 'results', encryptionKey: Key.fromKeyArn(stack, 'ResultsKey', OUTPUT_KEY) });
+      return { inputBucket: new Bucket(stack, 'Logs', { encryption: BucketEncryption.KMS, encryptionKey: key }), inputPrefix: 'app/', outputBucket: results };
+    });
+    const keyId = logicalId(template, 'AWS::KMS::Key', 'LogsKey');
+    const logsId = logicalId(template, 'AWS::S3::Bucket', 'Logs');
+    expect(kmsStatements(template)).toEqual([
+      {
+        Sid: 'DecryptSourceObjects',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        Condition: { ...viaS3, StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [logsId, 'Arn'] }, objectsArn(logsId, '/app/*')] } },
+      },
+      expect.objectContaining({ Sid: 'EncryptOutputs', Resource: OUTPUT_KEY, Condition: expect.objectContaining(viaS3) }),
+    ]);
+  });
+
+  it('prefers an explicit key over the one the bucket construct carries', () => {
+    const { template } = buildPipelineStack((stack) => ({
+      inputBucket: Bucket.fromBucketAttributes(stack, 'Logs', { bucketName: 'logs', encryptionKey: Key.fromKeyArn(stack, 'OldKey', OUTPUT_KEY) }),
+      inputBucketKeyArn: INPUT_KEY,
+    }));
+    expect(kmsStatements(template).map((st) => [st.Sid, st.Resource])).toEqual([['DecryptSourceObjects', INPUT_KEY]]);
+  });
+
+  it('applies the input key to outputs written into the input bucket, each grant with its own prefix', () => {
+    const { template } = buildStack({ context: { 'logsieve:inputBucketName': 'trail-logs', 'logsieve:inputPrefix': 'AWSLogs/', 'logsieve:outputToInputBucket': 'true', 'logsieve:inputBucketKeyArn': INPUT_KEY } });
+    expect(kmsStatements(template)).toEqual([
+      expect.objectContaining({ Sid: 'DecryptSourceObjects', Action: 'kms:Decrypt', Resource: INPUT_KEY, Condition: { ...viaS3, StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::trail-logs', 'arn:aws:s3:::trail-logs/AWSLogs/*'] } } }),
+      expect.objectContaining({ Sid: 'EncryptOutputs', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: INPUT_KEY, Condition: { ...viaS3, StringLike: { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::trail-logs', 'arn:aws:s3:::trail-logs/logsieve/*'] } } }),
+    ]);
+  });
+
+  it('grants nothing of KMS without a key: defaults and imported buckets alike', () => {
+    for (const pipeline of [{}, { inputBucketName: 'app-logs', outputBucketName: 'results' }, { inputBucketName: 'app-logs', inputPrefix: 'app/', outputToInputBucket: true }]) {
+      const { template } = buildStack({ pipeline });
+      expect(kmsStatements(template), JSON.stringify(pipeline)).toEqual([]);
+      expect(JSON.stringify(template.toJSON()), JSON.stringify(pipeline)).not.toMatch(/kms:/i);
+    }
+  });
+
+  it('fails synth on a key ARN that is not one, naming the setting', () => {
+    expect(() => buildStack({ pipeline: { inputBucketName: 'logs', inputBucketKeyArn: 'alias/logs' } })).toThrow(/logsieve setting "inputBucketKeyArn" expected a KMS key ARN/);
+    expect(() => buildStack({ context: { 'logsieve:outputBucketName': 'results', 'logsieve:outputBucketKeyArn': 'arn:aws:kms:eu-west-1:123456789012:alias/results' } })).toThrow(
+      /logsieve setting "outputBucketKeyArn" expected a key ARN, got the alias ARN/,
+    );
+    expect(() => buildStack({ pipeline: { inputBucketKeyArn: INPUT_KEY } })).toThrow(/logsieve setting "inputBucketKeyArn" needs an existing input bucket/);
   });
 });

@@ -19,6 +19,13 @@ const VARIANTS = {
     alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
   },
   'new buckets without server access logs': { serverAccessLogs: false },
+  'imported SSE-KMS buckets with their keys': {
+    inputBucketName: 'trail-logs',
+    inputPrefix: 'AWSLogs/',
+    inputBucketKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    outputBucketName: 'existing-results',
+    outputBucketKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef',
+  },
 } as const;
 
 function acknowledgments(root: IConstruct): { path: string; id: string; reason: string }[] {

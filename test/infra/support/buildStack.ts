@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LogsieveStack } from '../../../infra/lib/LogsieveStack.js';
+import { LogProcessingPipeline } from '../../../infra/lib/LogProcessingPipeline.js';
 import type { LogProcessingPipelineProps } from '../../../infra/lib/types.js';
 import { PIPELINE_DEFAULTS } from '../../../infra/lib/constants.js';
 
@@ -39,4 +40,17 @@ export function buildStack(
     pipeline: options.pipeline,
   });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/**
+ * Embeds a LogProcessingPipeline in a plain stack next to constructs of the caller's own (a bucket
+ * with its KMS key, say), as a user's stack would; no bundling.
+ *
+ * @example const { template } = buildPipelineStack((stack) => ({ inputBucket: new Bucket(stack, 'Logs') }));
+ */
+export function buildPipelineStack(props: (stack: Stack) => LogProcessingPipelineProps): { stack: Stack; pipeline: LogProcessingPipeline; template: Template } {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Host', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const pipeline = new LogProcessingPipeline(stack, 'Pipeline', props(stack));
+  return { stack, pipeline, template: Template.fromStack(stack) };
 }
