@@ -8,7 +8,8 @@ export interface ErrorGroupsOptions {
    * Most groups tracked; a record of a new group beyond it is counted in `untracked` only.
    * Holds at most maxGroups templates and samples, each sample at most `maxRawBytes` +
    * `maxMessageChars` (with the default rules ≈ 10 KB, so ≈ 50 MB at the default bound, far less
-   * in practice since most samples are one line). Default 5 000.
+   * in practice since most samples are one line). Samples and templates are copies, so they hold
+   * nothing else of the input alive. Default 5 000.
    */
   maxGroups?: number;
 }
@@ -40,7 +41,7 @@ export class ErrorGroups {
   /** Adds one record, given the masked template its groupId was computed from. */
   add(record: ErrorRecord, template: string): void {
     this.total++;
-    const seen = { line: record.firstLine, timestamp: record.timestamp, key: record.source.key };
+    const seen = { line: record.firstLine, timestamp: detached(record.timestamp), key: record.source.key };
     const group = this.#groups.get(record.groupId);
     if (group) {
       group.count++;
@@ -51,15 +52,17 @@ export class ErrorGroups {
       this.untracked++;
       return;
     }
+    // Copies, not references: the record's strings are slices of the decoded input, and a slice keeps
+    // its whole parent (a region of up to 32 KiB) alive for as long as the group lives.
     this.#groups.set(record.groupId, {
       groupId: record.groupId,
-      template,
+      template: structuredClone(template),
       class: record.class,
       level: record.level,
       count: 1,
       firstSeen: seen,
       lastSeen: seen,
-      sample: record,
+      sample: structuredClone(record),
     });
   }
 
@@ -80,4 +83,12 @@ export class ErrorGroups {
   all(): ErrorGroup[] {
     return [...this.#groups.values()];
   }
+}
+
+/**
+ * A copy of a string that shares no storage with the input: V8 makes a substring of 13 characters
+ * or more a view of its parent, and a timestamp taken as it stands from a logfmt line is one.
+ */
+function detached(text: string | null): string | null {
+  return text === null || text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 }
