@@ -3,18 +3,47 @@ export class PipelineError extends Error {
   override name = 'PipelineError';
 }
 
-/** The function's role may not read the object: says which permission to grant. */
+// What S3 says when KMS, not S3, refused: "… not authorized to perform: kms:Decrypt on resource:
+// arn:aws:kms:…", "KMS.AccessDeniedException …", "… customer master key …". Case matters, and the
+// caller's and the object's ARNs are cut out first: a role or bucket called "kms-…" proves nothing.
+const KMS_DENIAL = /kms:|KMS|customer master key/;
+const KMS_KEY_ARN = /arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+/;
+const CALLER_OR_OBJECT_ARN = /arn:aws[a-z-]*:(?:s3|sts|iam):[^\s"']*/g;
+
+/**
+ * The function's role may not read the object: says which permission to grant. When S3's message
+ * (`s3Message`) shows that KMS refused (an SSE-KMS object, no kms:Decrypt on its key), it names
+ * kms:Decrypt on the bucket's key, with the key's ARN when S3 gave it; otherwise s3:GetObject.
+ *
+ * @example throw new ObjectAccessDeniedError('logs', 'a.log', { cause: err, s3Message: err.message });
+ */
 export class ObjectAccessDeniedError extends PipelineError {
   override name = 'ObjectAccessDeniedError';
+  /** KMS refused: the missing permission is kms:Decrypt on the bucket's key, not s3:GetObject. */
+  readonly kms: boolean;
+  /** The key S3 named, when it named one. */
+  readonly kmsKeyArn: string | undefined;
+
   constructor(
     readonly bucket: string,
     readonly key: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; s3Message?: string },
   ) {
+    const denial = kmsDenial(options?.s3Message, bucket, key);
     super(
-      `access denied reading s3://${bucket}/${key}: the function's role needs s3:GetObject on arn:aws:s3:::${bucket}/${key} ` +
-        `(and kms:Decrypt when the bucket uses SSE-KMS)`,
+      denial.kms
+        ? `access denied reading s3://${bucket}/${key}: KMS refused to decrypt it; the function's role needs kms:Decrypt on ` +
+            `${denial.keyArn ?? "the bucket's KMS key"} (deploy with the logsieve setting inputBucketKeyArn; a key of another account must also allow the role in its key policy)`
+        : `access denied reading s3://${bucket}/${key}: the function's role needs s3:GetObject on arn:aws:s3:::${bucket}/${key} ` +
+            `(and kms:Decrypt when the bucket uses SSE-KMS)`,
       options,
     );
+    this.kms = denial.kms;
+    this.kmsKeyArn = denial.keyArn;
   }
+}
+
+function kmsDenial(s3Message: string | undefined, bucket: string, key: string): { kms: boolean; keyArn: string | undefined } {
+  const text = (s3Message ?? '').replace(CALLER_OR_OBJECT_ARN, '').split(`s3://${bucket}/${key}`).join('');
+  return { kms: KMS_DENIAL.test(text), keyArn: KMS_KEY_ARN.exec(text)?.[0] };
 }

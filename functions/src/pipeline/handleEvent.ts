@@ -5,7 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { triggerContent } from '../events/triggerContent.js';
 import type { ObjectRef } from '../events/types.js';
-import { S3ReadError } from '../stream/errors.js';
+import { errorMessage, S3ReadError } from '../stream/errors.js';
 import { createLimiter } from './createLimiter.js';
 import { ObjectAccessDeniedError } from './errors.js';
 import type { ProcessDeps, ProcessResult } from './processObject.js';
@@ -66,7 +66,8 @@ export async function handleEvent(deps: HandlerDeps, event: unknown, context?: C
 /**
  * Processes one object with a logger that carries its key. An object under the output prefix is
  * ignored (recursion guard); one deleted before it could be read is logged and acknowledged, not
- * retried for ever; AccessDenied fails with a message that says which permission is missing.
+ * retried for ever; AccessDenied fails with a message that says which permission is missing
+ * (kms:Decrypt on the bucket's key when S3 says KMS refused).
  */
 async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutcome> {
   const log = deps.log.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}) } });
@@ -106,8 +107,10 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutc
       return { outcome: 'gone', bucket: ref.bucket, key: ref.key };
     }
     if (readError?.code === 'AccessDenied') {
-      const denied = new ObjectAccessDeniedError(ref.bucket, ref.key, { cause: readError });
-      log.error(denied.message);
+      // S3's own message tells a KMS refusal from a missing s3:GetObject.
+      const s3Message = errorMessage(readError.cause ?? readError);
+      const denied = new ObjectAccessDeniedError(ref.bucket, ref.key, { cause: readError, s3Message });
+      log.error(denied.message, { cause: s3Message });
       throw denied;
     }
     if (readError?.code === 'ObjectChanged') {
