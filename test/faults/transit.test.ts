@@ -334,6 +334,32 @@ describe('faults in transit', () => {
     expect(outputs).toEqual([]);
   });
 
+  it('403 AccessDenied from KMS on GetObject: the message names kms:Decrypt on the key S3 named, not s3:GetObject', async ({ task }) => {
+    proxy.clear();
+    const key = 'transit/kms-denied.log';
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const event = await upload(key, Buffer.from(sampleLog(1_000).text));
+    // S3's wording when the role has s3:GetObject but not kms:Decrypt on the bucket's key.
+    const message = `User: arn:aws:sts::123456789012:assumed-role/logsieve/fn is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no identity-based policy allows the kms:Decrypt action`;
+    proxy.add({ name: 'kms-denied', match: getObjectOf(pipe.bucket), action: { kind: 'status', status: 403, code: 'AccessDenied', message } });
+
+    const response = await rig.runSqs(rig.deps({ endpoint: proxy.endpoint }), event);
+    const deniedLogs = rig.logs.filter((l) => l.message.includes('access denied reading') && l.key === key);
+    const outputs = await rig.outputsOf(key);
+    record(task, {
+      case: '403 AccessDenied from KMS on GetObject',
+      expected: 'message retried (then DLQ), 1 ERROR line naming kms:Decrypt on the key, no output',
+      observed: `${response.batchItemFailures.length} retried, ${deniedLogs.length} ${deniedLogs[0]?.level ?? ''} line${deniedLogs[0]?.message.includes(`kms:Decrypt on ${keyArn}`) ? ' naming kms:Decrypt on the key' : ''}, ${outputs.length} outputs`,
+      lost: 0,
+    });
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(deniedLogs).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: expect.stringContaining(`KMS refused to decrypt it; the function's role needs kms:Decrypt on ${keyArn}`), cause: expect.stringContaining(message) }),
+    ]);
+    expect(deniedLogs[0]?.message).not.toContain('s3:GetObject');
+    expect(outputs).toEqual([]);
+  });
+
   it('delay: a first byte slower than the socket timeout fails that attempt, the SDK retries it', async ({ task }) => {
     proxy.clear();
     const log = sampleLog(10_000);

@@ -4,8 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does to a matching request instead of passing it through untouched. */
 export type FaultAction =
-  /** Answers with this status and an S3 XML error body; LocalStack never sees the request. */
-  | { kind: 'status'; status: number; code: string }
+  /** Answers with this status and an S3 XML error body (`message` as its Message); LocalStack never sees the request. */
+  | { kind: 'status'; status: number; code: string; message?: string }
   /** Forwards, then sends the response headers and the first `afterBytes` body bytes and drops the connection. */
   | { kind: 'cut'; afterBytes: number }
   /** Forwards, then sends headers and `afterBytes` body bytes and goes silent until the client gives up. */
@@ -96,7 +96,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     });
     const action = rule?.action;
     if (action?.kind === 'status') {
-      answerError(req, res, action.status, action.code);
+      answerError(req, res, action.status, action.code, action.message);
       return;
     }
     const forward = (): void => forwardRequest(req, res, target, agent, action);
@@ -199,14 +199,18 @@ function flushThenDestroy(res: ServerResponse): void {
   socket.write('', () => socket.destroy());
 }
 
-function answerError(req: IncomingMessage, res: ServerResponse, status: number, code: string): void {
+function answerError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message = 'injected by the fault proxy'): void {
   // Read the request body first, so the connection stays usable for the client's retry.
   req.resume();
   req.on('end', () => {
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by the fault proxy</Message><RequestId>fault-proxy</RequestId></Error>`;
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>fault-proxy</RequestId></Error>`;
     res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': 'fault-proxy' });
     res.end(body);
   });
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function header(value: string | string[] | undefined): string | undefined {
