@@ -86,8 +86,8 @@ export class LogProcessorFunction extends NodejsFunction {
    * s3:AbortMultipartUpload on `<prefix>*`; s3:GetObject (GetObject/HeadObject) on
    * `<prefix>summaries/*` for the idempotency check; s3:ListBucket limited by s3:prefix to
    * `<prefix>summaries/*`, so a missing summary answers 404 rather than 403. With `key` (the
-   * bucket's default SSE-KMS key) also kms:GenerateDataKey (new objects) and kms:Decrypt (multipart
-   * parts after the first, reading summaries back) on that key, only through S3 for `<prefix>*`.
+   * bucket's default SSE-KMS key) also kms:GenerateDataKey (new objects) and kms:Decrypt (the parts
+   * of a multipart upload, reading summaries back) on that key, only through S3 for `<prefix>*`.
    * Writes send no encryption header: the bucket's default encryption applies.
    *
    * @example fn.bindOutputBucket(outputBucket, 'logsieve/', outputBucket.encryptionKey);
