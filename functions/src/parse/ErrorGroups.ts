@@ -1,4 +1,5 @@
 import { DEFAULTS } from './constants.js';
+import { detached } from './detached.js';
 import { ParseOptionsError } from './errors.js';
 import type { ErrorGroup, ErrorRecord } from './types.js';
 
@@ -85,10 +86,3 @@ export class ErrorGroups {
   }
 }
 
-/**
- * A copy of a string that shares no storage with the input: V8 makes a substring of 13 characters
- * or more a view of its parent, and a timestamp taken as it stands from a logfmt line is one.
- */
-function detached(text: string | null): string | null {
-  return text === null || text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
-}

@@ -1,6 +1,7 @@
 import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
 import { createRedactor } from './createRedactor.js';
+import { detached } from './detached.js';
 import type { ErrorGroups } from './ErrorGroups.js';
 import { groupKey } from './groupKey.js';
 import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
@@ -87,7 +88,10 @@ export function createRecordBuilder(options: {
       group = groupKey(message, event.cls, template);
       // Bounded: a log whose messages never repeat would otherwise grow it without end.
       if (groupCache.size >= GROUP_CACHE_SIZE) groupCache.clear();
-      groupCache.set(cacheKey, group);
+      // Copies: the key is built on the message, a view of the decoded input; kept as it is, every
+      // entry would hold a 32 KiB region alive until the cache is cleared (V8 then promotes them all).
+      group = { groupId: group.groupId, template: detached(group.template) };
+      groupCache.set(detached(cacheKey), group);
     }
     const { groupId, template: groupTemplate } = group;
     const record: ErrorRecord = {
@@ -109,13 +113,13 @@ export function createRecordBuilder(options: {
     stats.records++;
     const ts = record.timestamp;
     if (ts !== null) {
-      if (stats.timeRange.min === null || ts < stats.timeRange.min) stats.timeRange.min = ts;
-      if (stats.timeRange.max === null || ts > stats.timeRange.max) stats.timeRange.max = ts;
+      if (stats.timeRange.min === null || ts < stats.timeRange.min) stats.timeRange.min = detached(ts);
+      if (stats.timeRange.max === null || ts > stats.timeRange.max) stats.timeRange.max = detached(ts);
       const minute = ts.slice(0, 16);
       const current = stats.errorsPerMinute[minute];
       if (current !== undefined) stats.errorsPerMinute[minute] = current + 1;
       else if (histogramKeys < HISTOGRAM_MAX_BUCKETS) {
-        stats.errorsPerMinute[minute] = 1;
+        stats.errorsPerMinute[detached(minute)] = 1;
         histogramKeys++;
       } else stats.histogramOverflow++;
     }
