@@ -79,7 +79,7 @@ function runChild(which: Case, endpoint: string, key: string): Promise<ChildResu
         LOGSIEVE_FORCE_REPROCESS: 'true',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         POWERTOOLS_METRICS_DISABLED: 'true',
-        AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: '1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
