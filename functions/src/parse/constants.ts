@@ -18,7 +18,7 @@ export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'erro
 
 export const LOG_FORMATS: readonly LogFormat[] = [
   'json', 'logfmt', 'syslog', 'text', 'access', 'alb', 'elb', 'cloudfront', 's3-access', 'vpc-flow',
-  'waf', 'cloudtrail', 'unknown',
+  'waf', 'cloudtrail', 'cloudwatch-logs', 'unknown',
 ];
 
 export const ERROR_CLASSES: readonly ErrorClass[] = [

@@ -43,6 +43,28 @@ export class CloudTrailParseError extends ParseError {
   }
 }
 
+/** A CloudWatch Logs subscription object is not valid JSON, or holds something that is not an envelope. */
+export class CloudWatchLogsParseError extends ParseError {
+  override name = 'CloudWatchLogsParseError';
+  readonly bucket: string | undefined;
+  readonly key: string | undefined;
+  /** Uncompressed byte offset near which the parser failed. */
+  readonly byteOffset: number;
+  /** 1-based number of the envelope being read when it failed (0: before the first). */
+  readonly envelope: number;
+  constructor(
+    message: string,
+    context: { bucket?: string | undefined; key?: string | undefined; byteOffset: number; envelope: number },
+    options?: { cause?: unknown },
+  ) {
+    super(`${message} (${context.key ?? 'object'} near byte ${context.byteOffset}, envelope ${context.envelope})`, options);
+    this.bucket = context.bucket;
+    this.key = context.key;
+    this.byteOffset = context.byteOffset;
+    this.envelope = context.envelope;
+  }
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value instanceof RegExp) return String(value);

@@ -1,6 +1,11 @@
 import type { ErrorGroups } from './ErrorGroups.js';
 
-/** Log formats the parse stage recognises. `unknown` falls back to generic level detection. */
+/**
+ * Log formats the parse stage recognises. `unknown` falls back to generic level detection.
+ * `cloudtrail` is also the route of `{"Records":[…]}` documents (`cloudTrailRecords`);
+ * `cloudwatch-logs` is only a route, for CloudWatch Logs subscription envelopes
+ * (`cloudWatchLogsEvents`), whose messages then get a line format of their own.
+ */
 export type LogFormat =
   | 'json'
   | 'logfmt'
@@ -14,6 +19,7 @@ export type LogFormat =
   | 'vpc-flow'
   | 'waf'
   | 'cloudtrail'
+  | 'cloudwatch-logs'
   | 'unknown';
 
 /** Normalised severity, lowest to highest. */
@@ -170,6 +176,18 @@ export interface ParseStats {
   errorsPerMinute: Record<string, number>;
   /** Records whose minute did not fit in the histogram bound. */
   histogramOverflow: number;
+}
+
+/** Counters of `cloudWatchLogsEvents`. Read them after (or during) iteration. */
+export interface CloudWatchLogsStats {
+  /** Envelopes read, data and control. */
+  envelopes: number;
+  /** `CONTROL_MESSAGE` envelopes (the destination's connectivity checks), skipped with their events. */
+  controlMessages: number;
+  /** Log events of data envelopes whose message was turned into lines. */
+  logEvents: number;
+  /** Log events that were not an object with a string `message`; skipped. */
+  invalidEvents: number;
 }
 
 /** One group of similar records. */

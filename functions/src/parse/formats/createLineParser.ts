@@ -42,6 +42,8 @@ export function createLineParser(format: LogFormat): LineParser {
       return createS3AccessParser();
     case 'vpc-flow':
       return createVpcFlowParser();
+    case 'cloudwatch-logs':
+      throw new ParseOptionsError('format', 'a line format (CloudWatch Logs envelopes go through cloudWatchLogsEvents, then records)', format);
     default:
       throw new ParseOptionsError('format', `one of ${LOG_FORMATS.join(', ')}`, format);
   }
