@@ -82,8 +82,13 @@ export function findLevelToken(text: string, limit: number): number {
   // A word starting before `limit` ends, with the character after it, within `limit` + 10.
   const head = text.length > limit + LONGEST_WORD ? text.slice(0, limit + LONGEST_WORD) : text;
   LEVEL_WORD.lastIndex = 0;
-  for (let m = LEVEL_WORD.exec(head); m !== null && m.index < limit; m = LEVEL_WORD.exec(head)) {
-    const rank = wordRank(text, m.index, m[0].length);
+  // test() rather than exec(): no match array per line. The word is the run of letters before lastIndex.
+  while (LEVEL_WORD.test(head)) {
+    const end = LEVEL_WORD.lastIndex;
+    let start = end - 1;
+    while (start > 0 && ((head.charCodeAt(start - 1) | 0x20) - 97) >>> 0 <= 25) start--;
+    if (start >= limit) return 0;
+    const rank = wordRank(text, start, end - start);
     if (rank > 0) return rank;
   }
   return 0;
