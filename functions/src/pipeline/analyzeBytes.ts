@@ -1,12 +1,14 @@
 import type { Config } from '../config/types.js';
 import type { ErrorPart } from '../output/writeErrorRecords.js';
 import { cloudTrailRecords } from '../parse/cloudTrailRecords.js';
+import { cloudWatchLogsEvents } from '../parse/cloudWatchLogsEvents.js';
+import { createCloudWatchLogsStats } from '../parse/createCloudWatchLogsStats.js';
 import { createParseStats } from '../parse/createParseStats.js';
-import { CloudTrailParseError } from '../parse/errors.js';
+import { CloudTrailParseError, CloudWatchLogsParseError } from '../parse/errors.js';
 import { ErrorGroups } from '../parse/ErrorGroups.js';
 import { records } from '../parse/records.js';
 import { sniffFormat } from '../parse/sniffFormat.js';
-import type { ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
+import type { CloudWatchLogsStats, ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
 import { createLineStats } from '../stream/createLineStats.js';
 import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
@@ -54,6 +56,11 @@ export interface Analysis {
   bytesOut: number;
   lineStats: LineStats;
   parseStats: ParseStats;
+  /**
+   * Set when the object held CloudWatch Logs subscription envelopes: their counters. `parseStats.format`
+   * is then the format detected in the log events' messages.
+   */
+  cloudWatchLogs: CloudWatchLogsStats | undefined;
   groups: ErrorGroups;
   /** Records written, by level. */
   tally: { errors: number; warnings: number };
@@ -64,12 +71,14 @@ export interface Analysis {
 
 /**
  * The pipeline between a byte source and a records writer: decompression sniffed from the bytes,
- * the format picked from the first 64 KiB, lines (or CloudTrail events) turned into error records,
- * and the records handed to `writeRecords`. Corrupt or truncated input ends the stream quietly and
- * is reported in `failure`; any other error propagates.
+ * the format picked from the first 64 KiB, lines (or CloudTrail events, or the messages of CloudWatch
+ * Logs subscription envelopes) turned into error records, and the records handed to `writeRecords`.
+ * Corrupt or truncated input ends the stream quietly and is reported in `failure`; any other error
+ * propagates.
  *
- * Memory: one decompressed chunk, one `maxLineBytes` partial line, one open multi-line event and
- * the tracked groups, plus what the writer holds; never the object.
+ * Memory: one decompressed chunk, one `maxLineBytes` partial line (for envelopes: one log event and
+ * one envelope's metadata, see `cloudWatchLogsEvents`), one open multi-line event and the tracked
+ * groups, plus what the writer holds; never the object.
  *
  * @example const analysis = await analyzeBytes(createReadStream('app.log.gz'), { source, config, writeRecords });
  */
@@ -80,6 +89,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   const parseStats = createParseStats();
   const groups = new ErrorGroups();
   const tally = { errors: 0, warnings: 0 };
+  let cloudWatchLogs: CloudWatchLogsStats | undefined;
   let inputError: Error | undefined;
 
   const progressed = withProgress(decompressed, PROGRESS_INTERVAL_MS, (elapsedMs) =>
@@ -99,12 +109,16 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     const rest = head.indexOf(LF) === -1 && head.indexOf(CR) !== -1 ? crLineEndings(peeked) : peeked;
     const format = sniffFormat(rest === peeked ? head : Buffer.from(head).map((b) => (b === CR ? LF : b)), source.key);
     const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal };
-    yield* format === 'cloudtrail'
-      ? cloudTrailRecords(rest, recordOptions)
-      : records(lineBatches(rest, { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats }), {
-          ...recordOptions,
-          format,
-        });
+    const lineOptions = { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats };
+    if (format === 'cloudtrail') {
+      yield* cloudTrailRecords(rest, recordOptions);
+    } else if (format === 'cloudwatch-logs') {
+      // The envelopes' messages become lines; `records` detects their format like any object's.
+      const envelopeStats = (cloudWatchLogs = createCloudWatchLogsStats());
+      yield* records(cloudWatchLogsEvents(rest, { ...lineOptions, envelopeStats, source, signal }), recordOptions);
+    } else {
+      yield* records(lineBatches(rest, lineOptions), { ...recordOptions, format });
+    }
   })();
 
   const part = await options.writeRecords(
@@ -119,6 +133,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     bytesOut: decompressed.bytesOut,
     lineStats,
     parseStats,
+    cloudWatchLogs,
     groups,
     tally,
     part,
@@ -145,7 +160,7 @@ async function* tallyRecords(
       yield group;
     }
   } catch (err) {
-    if (err instanceof DecompressError || err instanceof CloudTrailParseError) {
+    if (err instanceof DecompressError || err instanceof CloudTrailParseError || err instanceof CloudWatchLogsParseError) {
       onError(err);
       return;
     }

@@ -33,7 +33,7 @@ export function buildSummary(input: SummaryInput): Summary {
       ...(input.identity.etag ? { etag: input.identity.etag } : {}),
       ...(input.size !== undefined ? { size: input.size } : {}),
       compression: input.compression,
-      format: p.format,
+      ...(input.cloudWatchLogs ? { format: 'cloudwatch-logs' as const, messageFormat: p.format } : { format: p.format }),
     },
     counts: {
       // CloudTrail documents are not read as lines: their "lines" are the events of Records.
@@ -56,6 +56,7 @@ export function buildSummary(input: SummaryInput): Summary {
       multilineCuts: p.multilineCuts,
       excluded: p.excluded,
       ungroupedRecords: input.groups.untracked,
+      ...(input.cloudWatchLogs ? { cloudWatchLogs: { ...input.cloudWatchLogs } } : {}),
     },
     time: {
       first: p.timeRange.min,

@@ -1,4 +1,4 @@
-import type { ErrorClass, Level, LogFormat, RedactionKind } from '../parse/types.js';
+import type { CloudWatchLogsStats, ErrorClass, Level, LogFormat, RedactionKind } from '../parse/types.js';
 import type { CompressionFormat } from '../stream/types.js';
 
 /** Version of the summary JSON layout; bumped on any incompatible change. */
@@ -32,7 +32,10 @@ export interface Summary {
     etag?: string;
     size?: number;
     compression?: CompressionFormat;
+    /** Detected format; `cloudwatch-logs` for CloudWatch Logs subscription envelopes. */
     format: LogFormat;
+    /** With `format: "cloudwatch-logs"`: the format detected in the log events' messages. */
+    messageFormat?: LogFormat;
   };
   counts: {
     lines: number;
@@ -62,6 +65,8 @@ export interface Summary {
     excluded: number;
     /** Records of groups beyond the tracked-group bound (counted, not grouped). */
     ungroupedRecords: number;
+    /** With `format: "cloudwatch-logs"`: envelopes, control messages skipped, log events, invalid log events. */
+    cloudWatchLogs?: CloudWatchLogsStats;
   };
   time: {
     /** Earliest and latest record timestamp, ISO 8601. */
