@@ -21,6 +21,11 @@ export function findTimestamp(line: string): string | null {
   const head = line.length > 120 ? line.slice(0, 120) : line;
   let m = ISO_RE.exec(head);
   if (m) {
+    // Already canonical (what Lambda and most loggers write) and a valid time that Date would not
+    // roll over (days past the 28th go through build): nothing to convert.
+    if (m[0].length === 24 && ISO_CANONICAL.test(m[0]) && inRange(+m[2]!, 1, 12) && inRange(+m[3]!, 1, 28) && +m[4]! <= 23 && +m[5]! <= 59 && +m[6]! <= 59) {
+      return m[0];
+    }
     return build(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, m[7], m[8]);
   }
   m = CLF_RE.exec(head);
@@ -49,6 +54,10 @@ export function toIsoTimestamp(value: unknown): string | null {
   return findTimestamp(value);
 }
 
+function inRange(n: number, min: number, max: number): boolean {
+  return n >= min && n <= max;
+}
+
 function fromEpoch(n: number): string | null {
   if (!Number.isFinite(n) || n <= 0) return null;
   // Below 1e11 the value is in seconds (1e11 s is the year 5138; 1e11 ms is 1973).
@@ -61,7 +70,7 @@ function build(
   year: number, month: number, day: number, h: number, mi: number, s: number,
   fraction: string | undefined, zone: string | undefined,
 ): string | null {
-  if (month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return null;
+  if (month < 0 || month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return null;
   const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
   let t = Date.UTC(year, month, day, h, mi, s, ms);
   if (zone && zone !== 'Z') {

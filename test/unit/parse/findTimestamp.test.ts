@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findTimestamp, toIsoTimestamp } from '../../../functions/src/parse/findTimestamp.js';
 
@@ -13,6 +14,22 @@ describe('findTimestamp', () => {
     ['2024-13-01T10:00:00Z', null],
   ])('%j -> %s', (line, iso) => {
     expect(findTimestamp(line)).toBe(iso);
+  });
+
+  it('reads canonical UTC stamps as the calendar does, rolling over or refusing the impossible ones', () => {
+    const two = (n: number): string => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.record({ y: fc.integer({ min: 1970, max: 2100 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }),
+          h: fc.integer({ min: 0, max: 25 }), mi: fc.integer({ min: 0, max: 61 }), s: fc.integer({ min: 0, max: 61 }), ms: fc.integer({ min: 0, max: 999 }) }),
+        ({ y, mo, d, h, mi, s, ms }) => {
+          const stamp = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.${String(ms).padStart(3, '0')}Z`;
+          const valid = mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60;
+          expect(findTimestamp(`${stamp} ERROR x`)).toBe(valid ? new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms)).toISOString() : null);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 
   it('converts epoch seconds, milliseconds and numeric strings', () => {
