@@ -1,4 +1,5 @@
 /** Builders of CloudWatch Logs subscription data, as a subscription filter delivers it to Firehose. */
+import { gzipSync } from 'node:zlib';
 
 /** One log event to put in an envelope: its message, or the message with an explicit id/timestamp. */
 export type LogEventInput = string | { message: unknown; id?: string; timestamp?: number };
@@ -64,4 +65,56 @@ export function eventId(n: number): string {
 /** A line of the Lambda text log format: `<ISO time>\t<request id>\t<LEVEL>\t<message>\n`. */
 export function lambdaTextLine(ms: number, requestId: string, level: string, message: string): string {
   return `${new Date(ms).toISOString()}\t${requestId}\t${level}\t${message}\n`;
+}
+
+/** A Firehose-delivered object of Lambda log envelopes, and what it holds, so tests can assert exact counts. */
+export interface SubscriptionObject {
+  /** The envelopes, each gzipped on its own and concatenated (multi-member gzip), a control message first. */
+  body: Buffer;
+  /** Data envelopes (the control message not included). */
+  envelopes: number;
+  logEvents: number;
+  /** Log events at ERROR level: each is one error record. */
+  errorEvents: number;
+  /** Stack frame lines inside those error events (they join their record). */
+  stackLines: number;
+  /** Log groups used, by envelope number modulo their count. */
+  logGroups: readonly string[];
+}
+
+/**
+ * Deterministic CloudWatch Logs subscription data of Lambda functions in the text log format:
+ * `envelopes` envelopes (log groups in turn, one request per envelope: START, INFO lines, an ERROR,
+ * every third envelope an ERROR with a Node stack trace as one event, END, REPORT).
+ */
+export function lambdaSubscriptionObject(envelopes: number, infoLines = 12): SubscriptionObject {
+  const logGroups = ['/aws/lambda/orders', '/aws/lambda/payments', '/aws/lambda/stock'];
+  const members: Buffer[] = [gzipSync(JSON.stringify(controlMessage()))];
+  let logEvents = 0;
+  let errorEvents = 0;
+  let stackLines = 0;
+  for (let e = 0; e < envelopes; e++) {
+    const req = `0f6a9c1e-0b1d-4e8e-9a51-${String(e).padStart(12, '0')}`;
+    const ms = ENVELOPE_START_MS + e * 250;
+    const messages = [`START RequestId: ${req} Version: $LATEST\n`];
+    for (let i = 0; i < infoLines; i++) messages.push(lambdaTextLine(ms + i, req, 'INFO', `order ${e * 100 + i} step ${i} ok`));
+    messages.push(lambdaTextLine(ms + infoLines, req, 'ERROR', `payment failed for order ${e * 100}: upstream returned 502`));
+    errorEvents++;
+    if (e % 3 === 0) {
+      const frames = ['    at charge (/var/task/pay.mjs:41:11)', '    at async Runtime.handler (/var/task/index.mjs:12:5)'];
+      messages.push(lambdaTextLine(ms + infoLines + 1, req, 'ERROR', `TypeError: Cannot read properties of undefined (reading 'id')\n${frames.join('\n')}`));
+      errorEvents++;
+      stackLines += frames.length;
+    }
+    messages.push(`END RequestId: ${req}\n`, `REPORT RequestId: ${req}\tDuration: 12.30 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t\n`);
+    logEvents += messages.length;
+    const envelope = cloudWatchLogsEnvelope(messages, {
+      logGroup: logGroups[e % logGroups.length]!,
+      logStream: `2026/11/26/[$LATEST]${String(e % 7).padStart(32, '0')}`,
+      startMs: ms,
+      firstId: e * 100,
+    });
+    members.push(gzipSync(JSON.stringify(envelope)));
+  }
+  return { body: Buffer.concat(members), envelopes, logEvents, errorEvents, stackLines, logGroups };
 }
