@@ -20,9 +20,13 @@ export function formatSummary(summary: Summary, where: OutputLocations, maxGroup
   const { source, counts, processing, time } = summary;
   const name = source.bucket ? `s3://${source.bucket}/${source.key}` : source.key;
   const compressed = source.compression && source.compression !== 'none' ? ` (${mb(counts.bytesIn)} ${source.compression})` : '';
+  const cwl = counts.cloudWatchLogs;
+  const format = cwl
+    ? `${source.format} (${source.messageFormat ?? 'unknown'} messages: ${n(cwl.logEvents)} log events in ${n(cwl.envelopes)} envelopes, ${n(cwl.controlMessages)} control)`
+    : source.format;
   const lines = [
     `${name}: ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
-    `  format ${source.format}, ${n(counts.lines)} lines, ${mb(counts.bytesOut)}${compressed}`,
+    `  format ${format}, ${n(counts.lines)} lines, ${mb(counts.bytesOut)}${compressed}`,
     `  ${n(counts.errors)} errors, ${n(counts.warnings)} warnings, ${n(counts.records)} records written, ${n(counts.redactions)} redactions`,
     `  ${processing.durationMs} ms, ${processing.mbPerSec} MB/s, peak RSS ${processing.peakRssMiB} MiB`,
   ];

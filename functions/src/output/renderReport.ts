@@ -24,6 +24,11 @@ export function renderReport(summary: Summary): string {
     ['invalid UTF-8 lines', n(counts.invalidUtf8Lines)],
     ['redactions', n(counts.redactions)],
     ['parse failures', n(counts.parseFailures)],
+    ...(counts.cloudWatchLogs
+      ? [['CloudWatch Logs envelopes / control / log events / invalid', [
+          counts.cloudWatchLogs.envelopes, counts.cloudWatchLogs.controlMessages, counts.cloudWatchLogs.logEvents, counts.cloudWatchLogs.invalidEvents,
+        ].map(n).join(' / ')] as [string, string]]
+      : []),
     ['processing', `${processing.durationMs} ms, ${processing.mbPerSec} MB/s, peak RSS ${processing.peakRssMiB} MiB`],
   ];
   const groups = topGroups
@@ -46,7 +51,7 @@ code{white-space:pre-wrap;word-break:break-all}.sample{color:#666;font-size:12px
 svg rect{fill:#cf222e}svg text{font-size:10px;fill:#666}
 </style></head><body>
 <h1>${source.bucket ? `s3://${esc(source.bucket)}/` : ''}${esc(source.key)}</h1>
-<p>${status} · format <b>${esc(source.format)}</b> · ${esc(source.compression ?? 'none')} · ${source.size === undefined ? '?' : n(source.size)} bytes</p>
+<p>${status} · format <b>${esc(source.format)}</b>${source.messageFormat ? ` (messages: <b>${esc(source.messageFormat)}</b>)` : ''} · ${esc(source.compression ?? 'none')} · ${source.size === undefined ? '?' : n(source.size)} bytes</p>
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Errors over time</h2>
 ${chart(time.errorsPerMinute)}

@@ -27,6 +27,17 @@ describe('formatSummary', () => {
     expect(text).toContain('errors:  out/x.errors.ndjson.gz');
   });
 
+  it('names the envelope and message formats of CloudWatch Logs subscription data', () => {
+    const cwl = {
+      ...summary,
+      source: { ...summary.source, format: 'cloudwatch-logs', messageFormat: 'text' },
+      counts: { ...summary.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 0 } },
+    } as Summary;
+    expect(formatSummary(cwl, { summary: 's', report: 'r' })).toContain(
+      'format cloudwatch-logs (text messages: 30,000 log events in 1,200 envelopes, 1 control), 1,234,567 lines',
+    );
+  });
+
   it('names a local file by its path', () => {
     const local = { ...summary, source: { ...summary.source, bucket: '', key: 'logs/app.log' } } as Summary;
     expect(formatSummary(local, { summary: 's', report: 'r' }).split('\n')[0]).toBe('logs/app.log: failed (unexpected end of file)');

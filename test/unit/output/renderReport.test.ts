@@ -35,6 +35,17 @@ describe('renderReport', () => {
     expect(html).toContain('max 2 per 1 min');
   });
 
+  it('shows the envelope and message formats and the envelope counts of CloudWatch Logs subscription data', () => {
+    const plain = summary();
+    const html = renderReport(summary({
+      source: { ...plain.source, format: 'cloudwatch-logs', messageFormat: 'json' },
+      counts: { ...plain.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 2 } },
+    }));
+    expect(html).toContain('format <b>cloudwatch-logs</b> (messages: <b>json</b>)');
+    expect(html).toContain('<td>1,200 / 1 / 30,000 / 2</td>');
+    expect(renderReport(plain)).not.toContain('CloudWatch Logs');
+  });
+
   it('escapes everything that comes from the logs', () => {
     const html = renderReport(summary());
     expect(html).not.toContain('<script>');
