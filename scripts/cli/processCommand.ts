@@ -60,11 +60,12 @@ export async function processCommand(input: string, options: ProcessCommandOptio
     size: number | undefined,
     identity?: { etag?: string; versionId?: string },
     resumes?: () => number,
+    referenceTime?: Date,
   ): Promise<{ summary: Summary; where: OutputLocations }> => {
     const bar = progress(size, path.basename(ref.key));
     try {
       const done = await processToDirectory({
-        bytes, ref, identity, size, resumes, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
+        bytes, ref, identity, size, resumes, referenceTime, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
       });
       return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
     } finally {
@@ -97,7 +98,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       } else {
         const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: io.signal });
         try {
-          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source), () => source.resumes));
+          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source), () => source.resumes, source.lastModified));
         } finally {
           source.close();
         }
@@ -111,7 +112,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       throw err;
     });
     if (!info.isFile()) throw new NotFoundError(input, `${input}: not a file`);
-    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size));
+    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size, undefined, undefined, info.mtime));
   }
 
   io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, where));

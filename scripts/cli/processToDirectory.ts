@@ -25,6 +25,8 @@ export interface ProcessToDirectoryOptions {
   /** Error records file instead of the one in `outDir`; gzip when it ends in `.gz`. */
   errorsOut?: string | undefined;
   signal?: AbortSignal;
+  /** When the object was written (LastModified, a file's mtime): the year of year-less stamps. */
+  referenceTime?: Date | undefined;
   /** GetObject resumes so far, read when the summary is built (an S3 source); 0 when absent. */
   resumes?: () => number;
   /** Called per chunk read (bytes and errors are live; lines and decompressed bytes every 5 s). */
@@ -64,6 +66,7 @@ export async function processToDirectory(options: ProcessToDirectoryOptions): Pr
     source: { bucket: ref.bucket, key: ref.key, ...options.identity },
     config,
     ...(signal ? { signal } : {}),
+    ...(options.referenceTime ? { referenceTime: options.referenceTime } : {}),
     onProgress: (p: Progress) => report?.(Object.assign(figures, { bytesOut: Math.max(figures.bytesOut, p.bytesOut), lines: Math.max(figures.lines, p.lines) })),
     writeRecords: (found) =>
       writeRecordsFile(report ? countRecords(found, figures) : found, { path: errorsPath, ...(signal ? { signal } : {}) }),

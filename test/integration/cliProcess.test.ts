@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -65,6 +65,23 @@ describe('logsieve process <file>', () => {
     const run = await runInProcess(['process', ordersLog, '--out', await tempDir(), '--json', '--config', path.join(fixtures, 'rules-warn.json')]);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Summary).counts).toMatchObject({ records: 7, errors: 4, warnings: 3 });
+  });
+
+  it("dates a syslog file's year-less stamps from the file's modification time", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'messages');
+    await writeFile(file, [
+      'Dec 31 23:59:50 web-1 sshd[811]: error: PAM: Authentication failure for root from 10.0.0.9',
+      'Dec 31 23:59:55 web-1 CRON[812]: (root) CMD (run-parts /etc/cron.hourly)',
+      '<11>Jan  1 00:00:02 web-1 app[9]: failed to start',
+      '',
+    ].join('\n'));
+    await utimes(file, new Date('2027-01-01T00:10:00Z'), new Date('2027-01-01T00:10:00Z'));
+    const run = await runInProcess(['process', file, '--out', dir, '--json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as Summary;
+    expect(summary.source.format).toBe('syslog');
+    expect(summary.time).toMatchObject({ first: '2026-12-31T23:59:50.000Z', last: '2027-01-01T00:00:02.000Z', yearsInferred: 2 });
   });
 });
 

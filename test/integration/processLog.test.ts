@@ -94,6 +94,18 @@ describe('processLog handler', () => {
     expect(written.reduce((n, r) => n + (r.lastLine - r.firstLine), 0)).toBe(log.counts.stackLines);
   });
 
+  it("dates RFC 3164 syslog stamps with the year of the object's LastModified", async () => {
+    const pipe = await createNotificationPipe(s3, sqs);
+    const year = new Date().getUTCFullYear();
+    await s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: 'var/log/syslog', Body: '<11>Jan  1 00:00:01 web-1 app[9]: failed to start\n<14>Jan  1 00:00:02 web-1 app[9]: ok\n' }));
+    expect(await handler(await receiveNotifications(sqs, pipe, 1), ctx('syslog'))).toEqual({ batchItemFailures: [] });
+    const summary = await readSummary('var/log/syslog');
+    expect(summary.source.format).toBe('syslog');
+    // Uploaded now, so 1 January is this year's.
+    expect(summary.time).toMatchObject({ first: `${year}-01-01T00:00:01.000Z`, yearsInferred: 1 });
+    expect((await readErrorRecords('var/log/syslog'))[0]?.timestamp).toBe(`${year}-01-01T00:00:01.000Z`);
+  });
+
   it('fails only the bad messages of a batch, and acknowledges an object deleted before it was read', async () => {
     const pipe = await createNotificationPipe(s3, sqs);
     await s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: 'present.log', Body: sampleLog(10).text }));

@@ -26,5 +26,6 @@ export function createParseStats(): ParseStats {
     timeRange: { min: null, max: null },
     errorsPerMinute: {},
     histogramOverflow: 0,
+    yearsInferred: 0,
   };
 }

@@ -94,13 +94,19 @@ export function createRecordBuilder(options: {
       groupCache.set(detached(cacheKey), group);
     }
     const { groupId, template: groupTemplate } = group;
+    // The line's own time, unless it had to guess the year and the envelope knows the time exactly.
+    const parsedTime = event.parsed.timestamp;
+    const originTime = origin?.timestamp != null ? isoOrNull(origin.timestamp) : null;
+    const guessed = event.parsed.yearInferred === true;
+    const timestamp = parsedTime !== null && !guessed ? parsedTime : originTime ?? parsedTime;
+    if (guessed && timestamp !== null && timestamp === parsedTime && originTime === null) stats.yearsInferred++;
     const record: ErrorRecord = {
       schema: ERROR_RECORD_SCHEMA,
       source: sourceCopy,
       firstLine: event.firstLine,
       lastLine: event.lastLine,
       byteOffset: event.byteOffset,
-      timestamp: event.parsed.timestamp ?? (origin?.timestamp != null ? isoOrNull(origin.timestamp) : null),
+      timestamp,
       level: event.level,
       class: event.cls,
       format: event.format,

@@ -9,11 +9,15 @@ const ISO_RE = /(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](
 const CLF_RE = /(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?/;
 // Apache error log: [Wed Oct 11 14:32:52.123 2000]
 const APACHE_RE = /[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? (\d{4})/;
+// Syslog RFC 3164 and the many daemons that copy it: Nov 26 06:29:03 (no year, no zone).
+const YEARLESS_RE = /\b([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\b/;
+/** How far after the reference time a year-less stamp may fall before it is taken as last year's. */
+const YEARLESS_SLACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Finds the first timestamp in the first 120 characters of a line and returns it as ISO 8601 UTC,
- * or null. Zone-less times are taken as UTC (Lambda and most AWS services log in UTC). Syslog
- * 3164 stamps have no year and are not converted.
+ * or null. Zone-less times are taken as UTC (Lambda and most AWS services log in UTC). Stamps
+ * without a year (syslog RFC 3164, `Nov 26 06:29:03`) are not read: see {@link findYearlessTimestamp}.
  *
  * @example findTimestamp('2020-01-31 22:12:58,534 ERROR boom') // '2020-01-31T22:12:58.534Z'
  */
@@ -37,6 +41,40 @@ export function findTimestamp(line: string): string | null {
   if (m) {
     const month = MONTHS[m[1]!.toLowerCase()];
     if (month !== undefined) return build(+m[7]!, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6], undefined);
+  }
+  return null;
+}
+
+/**
+ * The first year-less stamp (`Nov 26 06:29:03`, as syslog RFC 3164 writes) in the first 120
+ * characters of a line, as ISO 8601 UTC with the year inferred from `referenceTime` (see
+ * {@link yearlessTimestamp}), or null.
+ *
+ * @example findYearlessTimestamp('<11>Nov 26 06:29:03 web sshd[7]: error', Date.UTC(2026, 10, 26, 7)) // '2026-11-26T06:29:03.000Z'
+ */
+export function findYearlessTimestamp(line: string, referenceTime: number): string | null {
+  const m = YEARLESS_RE.exec(line.length > 120 ? line.slice(0, 120) : line);
+  return m === null ? null : yearlessTimestamp(m[0], referenceTime);
+}
+
+/**
+ * A year-less stamp (`Nov 26 06:29:03`, `Feb  3 01:02:03.456`, taken as UTC) given the year that
+ * puts it at most a day after `referenceTime` (epoch ms): the object's LastModified, since a log is
+ * written before it is uploaded. So `Dec 31 23:59:59` in an object written on 2 January is last
+ * year's. Null when the text is not such a stamp or names an impossible date (`Feb 30`).
+ *
+ * @example yearlessTimestamp('Dec 31 23:59:59', Date.UTC(2027, 0, 2)) // '2026-12-31T23:59:59.000Z'
+ */
+export function yearlessTimestamp(stamp: string, referenceTime: number): string | null {
+  const m = YEARLESS_RE.exec(stamp);
+  const month = m ? MONTHS[m[1]!.toLowerCase()] : undefined;
+  if (!m || month === undefined || !Number.isFinite(referenceTime)) return null;
+  const year = new Date(referenceTime).getUTCFullYear();
+  for (const y of [year, year - 1]) {
+    const iso = build(y, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, m[6], undefined);
+    // Date rolls Feb 29 of a common year over to March: that year does not have the day.
+    if (iso === null || +iso.slice(8, 10) !== +m[2]!) continue;
+    if (Date.parse(iso) <= referenceTime + YEARLESS_SLACK_MS) return iso;
   }
   return null;
 }

@@ -172,7 +172,8 @@ export async function* records(
     return false;
   }
 
-  if (options.format !== undefined) setParser(createLineParser(options.format));
+  const parserOptions = options.referenceTime === undefined ? {} : { referenceTime: options.referenceTime.getTime() };
+  if (options.format !== undefined) setParser(createLineParser(options.format, parserOptions));
   try {
     for await (const batch of batches) {
       signal?.throwIfAborted();
@@ -180,7 +181,7 @@ export async function* records(
       if (parser === undefined) {
         const head: string[] = [];
         for (let i = 0; i < batch.length && i < 20; i++) head.push(batch[i]!.text);
-        setParser(createLineParser(detectFormat(head, options.source.key)));
+        setParser(createLineParser(detectFormat(head, options.source.key), parserOptions));
       }
       const p = parser!;
       const out: ErrorRecord[] = [];
@@ -283,6 +284,9 @@ function validateOptions(options: RecordOptions): void {
   if (typeof source !== 'object' || source === null) throw new ParseOptionsError('options.source', 'an object { bucket, key }', source);
   if (typeof source.bucket !== 'string') throw new ParseOptionsError('options.source.bucket', 'a string', source.bucket);
   if (typeof source.key !== 'string') throw new ParseOptionsError('options.source.key', 'a string', source.key);
+  if (options.referenceTime !== undefined && !(options.referenceTime instanceof Date && Number.isFinite(options.referenceTime.getTime()))) {
+    throw new ParseOptionsError('options.referenceTime', 'a valid Date', options.referenceTime);
+  }
   if (options.format !== undefined && !LOG_FORMATS.includes(options.format)) {
     throw new ParseOptionsError('options.format', `one of ${LOG_FORMATS.join(', ')}`, options.format);
   }

@@ -176,6 +176,8 @@ export interface ParseStats {
   errorsPerMinute: Record<string, number>;
   /** Records whose minute did not fit in the histogram bound. */
   histogramOverflow: number;
+  /** Records whose timestamp had no year (syslog RFC 3164) and took it from `referenceTime`. */
+  yearsInferred: number;
 }
 
 /** Counters of `cloudWatchLogsEvents`. Read them after (or during) iteration. */
@@ -218,6 +220,8 @@ export interface RecordOptions {
   groups?: ErrorGroups;
   /** Stops iteration with the signal's reason. */
   signal?: AbortSignal;
+  /** When the object was written (S3 LastModified, a file's mtime): the year of year-less stamps. */
+  referenceTime?: Date;
 }
 
 /** What a format classifier says about one line; `null` means "not interesting" (no allocation). */
@@ -237,6 +241,17 @@ export interface ParsedLine {
   template?: string;
   /** The structured parse failed; the line is treated as text. */
   failed?: boolean;
+  /** The timestamp had no year; it was inferred from the parser's `referenceTime`. */
+  yearInferred?: boolean;
+}
+
+/** Options of `createLineParser`. */
+export interface LineParserOptions {
+  /**
+   * When the object was written (its LastModified), epoch ms: the year of stamps that have none
+   * (syslog RFC 3164). Without it those timestamps are null.
+   */
+  referenceTime?: number;
 }
 
 /**

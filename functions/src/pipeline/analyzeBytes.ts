@@ -45,6 +45,8 @@ export interface AnalyzeOptions {
   config: Pick<Config, 'rules' | 'maxLineBytes' | 'longLines'>;
   writeRecords: RecordsWriter;
   signal?: AbortSignal;
+  /** When the object was written (S3 LastModified, a file's mtime): the year of year-less stamps (syslog RFC 3164). */
+  referenceTime?: Date;
   /** Called about every 5 s while the bytes are read. */
   onProgress?: (progress: Progress) => void;
 }
@@ -108,7 +110,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     // Lone CR line endings: the line stage splits at LF, so rewrite them, byte for byte.
     const rest = head.indexOf(LF) === -1 && head.indexOf(CR) !== -1 ? crLineEndings(peeked) : peeked;
     const format = sniffFormat(rest === peeked ? head : Buffer.from(head).map((b) => (b === CR ? LF : b)), source.key);
-    const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal };
+    const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal, referenceTime: options.referenceTime };
     const lineOptions = { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats };
     if (format === 'cloudtrail') {
       yield* cloudTrailRecords(rest, recordOptions);

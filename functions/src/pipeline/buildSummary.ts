@@ -63,6 +63,7 @@ export function buildSummary(input: SummaryInput): Summary {
       last: p.timeRange.max,
       errorsPerMinute: { ...p.errorsPerMinute },
       histogramOverflow: p.histogramOverflow,
+      yearsInferred: p.yearsInferred,
     },
     topGroups: input.groups.top(input.topGroups).map((g) => ({
       groupId: g.groupId,

@@ -62,6 +62,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
       source: { bucket: ref.bucket, key: ref.key, ...identity },
       config,
       signal,
+      ...(source.lastModified ? { referenceTime: source.lastModified } : {}),
       onProgress: options.onProgress,
       writeRecords: (found) => writeErrorRecords(found, { s3, bucket: config.outputBucket, key: keys.errorsPart(0), signal }),
     });

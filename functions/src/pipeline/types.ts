@@ -76,6 +76,8 @@ export interface Summary {
     errorsPerMinute: Record<string, number>;
     /** Records whose minute fell outside the histogram's bound. */
     histogramOverflow: number;
+    /** Records whose timestamp had no year (syslog RFC 3164): the year is the one that puts it at most a day after the object's LastModified. */
+    yearsInferred: number;
   };
   topGroups: SummaryGroup[];
   outputs: {

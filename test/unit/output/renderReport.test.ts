@@ -13,7 +13,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
       truncatedLines: 0, skippedLines: 0, invalidUtf8Lines: 0, headerLines: 0, redactions: 0, redactionsByKind: {},
       parseFailures: 0, multilineCuts: 0, excluded: 0, ungroupedRecords: 0,
     },
-    time: { first: '2026-11-26T10:00:05.000Z', last: '2026-11-26T10:02:00.000Z', errorsPerMinute: { '2026-11-26T10:00': 1, '2026-11-26T10:02': 2 }, histogramOverflow: 0 },
+    time: { first: '2026-11-26T10:00:05.000Z', last: '2026-11-26T10:02:00.000Z', errorsPerMinute: { '2026-11-26T10:00': 1, '2026-11-26T10:02': 2 }, histogramOverflow: 0, yearsInferred: 0 },
     topGroups: [
       {
         groupId: 'abc', template: 'failed <*> "<script>"', class: 'level', level: 'error', count: 3,
@@ -54,7 +54,7 @@ describe('renderReport', () => {
   });
 
   it('says so when there are no records, and shows a failure reason', () => {
-    const html = renderReport(summary({ status: 'failed', reason: 'gzip truncated', topGroups: [], time: { first: null, last: null, errorsPerMinute: {}, histogramOverflow: 0 } }));
+    const html = renderReport(summary({ status: 'failed', reason: 'gzip truncated', topGroups: [], time: { first: null, last: null, errorsPerMinute: {}, histogramOverflow: 0, yearsInferred: 0 } }));
     expect(html).toContain('No error records.');
     expect(html).toContain('No timestamped error records.');
     expect(html).toContain('failed</span>: gzip truncated');
@@ -63,7 +63,7 @@ describe('renderReport', () => {
   it('merges minutes into wider bars past 120 of them', () => {
     const perMinute: Record<string, number> = {};
     for (let m = 0; m < 600; m++) perMinute[new Date(Date.UTC(2026, 10, 26, 0, m)).toISOString().slice(0, 16)] = 1;
-    const html = renderReport(summary({ time: { first: null, last: null, errorsPerMinute: perMinute, histogramOverflow: 0 } }));
+    const html = renderReport(summary({ time: { first: null, last: null, errorsPerMinute: perMinute, histogramOverflow: 0, yearsInferred: 0 } }));
     expect(html.match(/<rect /g)).toHaveLength(120);
     expect(html).toContain('max 5 per 5 min');
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findTimestamp, toIsoTimestamp } from '../../../functions/src/parse/findTimestamp.js';
+import { findTimestamp, findYearlessTimestamp, toIsoTimestamp, yearlessTimestamp } from '../../../functions/src/parse/findTimestamp.js';
 
 describe('findTimestamp', () => {
   it.each([
@@ -38,5 +38,28 @@ describe('findTimestamp', () => {
     expect(toIsoTimestamp('1709287200')).toBe('2024-03-01T10:00:00.000Z');
     expect(toIsoTimestamp(true)).toBeNull();
     expect(toIsoTimestamp(-5)).toBeNull();
+  });
+});
+
+describe('yearlessTimestamp', () => {
+  const at = (iso: string): number => Date.parse(iso);
+  it.each([
+    ['Nov 26 06:29:03', '2026-11-26T07:00:00Z', '2026-11-26T06:29:03.000Z'],
+    ['Dec 31 23:59:59', '2027-01-02T00:00:00Z', '2026-12-31T23:59:59.000Z'], // written after new year: last year's
+    ['Jan  2 10:00:00', '2027-01-01T12:00:00Z', '2027-01-02T10:00:00.000Z'], // within a day after: clock skew, this year
+    ['Jan  3 10:00:00', '2027-01-01T12:00:00Z', '2026-01-03T10:00:00.000Z'], // more than a day after: last year's
+    ['Feb 29 12:00:00', '2028-03-01T00:00:00Z', '2028-02-29T12:00:00.000Z'], // leap year
+    ['Feb 29 12:00:00', '2027-03-01T00:00:00Z', null], // neither 2027 nor 2026 has the day
+    ['Feb 30 12:00:00', '2027-03-01T00:00:00Z', null],
+    ['Foo 12 12:00:00', '2027-03-01T00:00:00Z', null],
+    ['Mar  1 10:00:00.250', '2027-03-02T00:00:00Z', '2027-03-01T10:00:00.250Z'],
+  ])('%j written %s -> %s', (stamp, written, iso) => {
+    expect(yearlessTimestamp(stamp, at(written))).toBe(iso);
+  });
+
+  it('finds the stamp in a line head, and nothing without one', () => {
+    expect(findYearlessTimestamp('<11>Nov 26 06:29:03 web sshd[7]: error', at('2026-11-27T00:00:00Z'))).toBe('2026-11-26T06:29:03.000Z');
+    expect(findYearlessTimestamp('kernel: Out of memory', at('2026-11-27T00:00:00Z'))).toBeNull();
+    expect(findTimestamp('<11>Nov 26 06:29:03 web sshd[7]: error')).toBeNull(); // never without a reference
   });
 });

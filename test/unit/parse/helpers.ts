@@ -51,7 +51,7 @@ export interface RunResult {
 /** Runs the records stage over a text and collects everything. */
 export async function run(
   text: string,
-  options: { format?: LogFormat; rules?: unknown; batchSize?: number; key?: string } = {},
+  options: { format?: LogFormat; rules?: unknown; batchSize?: number; key?: string; referenceTime?: Date } = {},
 ): Promise<RunResult> {
   const stats = createParseStats();
   const groups = new ErrorGroups();
@@ -62,6 +62,7 @@ export async function run(
     stats,
     groups,
     ...(options.format ? { format: options.format } : {}),
+    ...(options.referenceTime ? { referenceTime: options.referenceTime } : {}),
   });
   for await (const batch of stage) batches.push(batch);
   return { records: batches.flat(), batches, stats, groups };

@@ -177,6 +177,28 @@ describe('records', () => {
       expect(out[0]!.fields).toMatchObject({ host: 'web01', app: 'nginx', severity: 3 });
       expect(out[1]!.fields).toMatchObject({ app: 'kernel', severity: 2 });
     });
+
+    it('dates RFC 3164 stamps, which have no year, from the reference time, and counts them', async () => {
+      const text = [
+        '<11>Dec 31 23:59:58 web01 app[7]: disk write failed',
+        'Jan  1 00:00:03 web01 sshd[8]: error: PAM: Authentication failure for root',
+        '<14>Jan  1 00:00:04 web01 app[7]: all good',
+      ].join('\n');
+      const written = new Date('2027-01-01T00:05:00Z');
+      const dated = await run(text, { format: 'syslog', referenceTime: written });
+      expect(dated.records.map((r) => r.timestamp)).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:03.000Z']);
+      expect(dated.stats.yearsInferred).toBe(2);
+      expect(dated.stats.timeRange).toEqual({ min: '2026-12-31T23:59:58.000Z', max: '2027-01-01T00:00:03.000Z' });
+
+      const undated = await run(text, { format: 'syslog' });
+      expect(undated.records.map((r) => r.timestamp)).toEqual([null, null]);
+      expect(undated.stats.yearsInferred).toBe(0);
+      // A stamp with its year is never guessed at.
+      const iso = await run('<11>1 2026-03-01T10:00:00Z web01 app 7 - - failed', { format: 'syslog', referenceTime: written });
+      expect(iso.records[0]!.timestamp).toBe('2026-03-01T10:00:00.000Z');
+      expect(iso.stats.yearsInferred).toBe(0);
+      await expect(run(text, { referenceTime: new Date('nope') })).rejects.toThrow(/options\.referenceTime/);
+    });
   });
 
   describe('logfmt', () => {

@@ -1,6 +1,6 @@
 import { ParseOptionsError } from '../errors.js';
 import { LOG_FORMATS } from '../constants.js';
-import type { LineParser, LogFormat } from '../types.js';
+import type { LineParser, LineParserOptions, LogFormat } from '../types.js';
 import { createAccessLogParser } from './createAccessLogParser.js';
 import { createAlbParser } from './createAlbParser.js';
 import { createCloudFrontParser } from './createCloudFrontParser.js';
@@ -14,11 +14,11 @@ import { createVpcFlowParser } from './createVpcFlowParser.js';
 /**
  * A fresh parser (parsers keep per-object state such as the `#Fields` order) for a format.
  * `cloudtrail` here means one event per line; whole `{"Records":[…]}` documents go through
- * `cloudTrailRecords` instead.
+ * `cloudTrailRecords` instead. `referenceTime` dates year-less stamps (text and syslog).
  *
  * @example createLineParser('alb').scan(line) // 50 for an elb_status_code 502
  */
-export function createLineParser(format: LogFormat): LineParser {
+export function createLineParser(format: LogFormat, options: LineParserOptions = {}): LineParser {
   switch (format) {
     case 'json':
     case 'waf':
@@ -27,10 +27,10 @@ export function createLineParser(format: LogFormat): LineParser {
     case 'logfmt':
       return createLogfmtParser();
     case 'syslog':
-      return createSyslogParser();
+      return createSyslogParser(options);
     case 'text':
     case 'unknown':
-      return createTextParser(format);
+      return createTextParser(format, options);
     case 'access':
       return createAccessLogParser();
     case 'alb':

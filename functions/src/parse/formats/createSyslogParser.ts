@@ -1,6 +1,6 @@
 import { LEVEL_RANK, SYSLOG_SEVERITY } from '../constants.js';
-import { findTimestamp } from '../findTimestamp.js';
-import type { ErrorClass, LineParser, ParsedLine } from '../types.js';
+import { findTimestamp, yearlessTimestamp } from '../findTimestamp.js';
+import type { ErrorClass, LineParser, LineParserOptions, ParsedLine } from '../types.js';
 import { createTextParser } from './createTextParser.js';
 
 // <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG
@@ -11,10 +11,12 @@ const RFC3164 = /^<(\d{1,3})>([A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) (\S+) ([
 /**
  * Parser of syslog RFC 5424 and RFC 3164 lines. The level is the PRI severity (PRI % 8):
  * 0–2 fatal, 3 error (so severity 3 or lower is an error), 4 warn, 5–6 info, 7 debug. Lines without
- * a PRI are treated as plain text.
+ * a PRI are treated as plain text. RFC 3164 stamps have no year: with `referenceTime` they get
+ * the one that puts them at most a day after it (`yearInferred`), without it they are null.
  */
-export function createSyslogParser(): LineParser {
-  const text = createTextParser('syslog');
+export function createSyslogParser(options: LineParserOptions = {}): LineParser {
+  const { referenceTime } = options;
+  const text = createTextParser('syslog', options);
   return {
     format: 'syslog',
     multiline: false,
@@ -53,13 +55,19 @@ export function createSyslogParser(): LineParser {
       m = RFC3164.exec(line);
       if (m) {
         const pri = Number(m[1]);
+        const timestamp = referenceTime === undefined ? null : yearlessTimestamp(m[2]!, referenceTime);
         return {
-          // RFC 3164 stamps carry no year; rather than guess one, leave the timestamp out.
-          level: null, class: 'none', timestamp: null, message: m[6]!.trim(),
+          level: null, class: 'none', timestamp, message: m[6]!.trim(),
           fields: { facility: Math.floor(pri / 8), severity: pri % 8, host: m[3]!, app: m[4]!, procId: m[5] ?? null },
+          ...(timestamp !== null ? { yearInferred: true } : {}),
         };
       }
-      return { level: null, class: 'none', timestamp: findTimestamp(line), message: line.trim(), fields: {}, failed: line.charCodeAt(0) === 60 };
+      // No PRI (a /var/log file) or no valid header: the time as the text parser reads it.
+      const { timestamp, yearInferred } = text.parse(line);
+      return {
+        level: null, class: 'none', timestamp, message: line.trim(), fields: {}, failed: line.charCodeAt(0) === 60,
+        ...(yearInferred === true ? { yearInferred } : {}),
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { LEVEL_RANK } from '../constants.js';
-import { findTimestamp } from '../findTimestamp.js';
-import type { ErrorClass, LineParser, LogFormat, ParsedLine } from '../types.js';
+import { findTimestamp, findYearlessTimestamp } from '../findTimestamp.js';
+import type { ErrorClass, LineParser, LineParserOptions, LogFormat, ParsedLine } from '../types.js';
 import { findLevelToken } from './findLevelToken.js';
 
 /** How far into a line the level token is looked for: headers put it early, messages come after. */
@@ -47,7 +47,8 @@ const LAMBDA_FAILURES = ['Task timed out after', 'Runtime exited with error', 'P
  * "error" in the message of an INFO line does not count. Lines with no level token are errors when
  * they are an exception header, a `Traceback`, or a Lambda runtime failure.
  */
-export function createTextParser(format: LogFormat = 'text'): LineParser {
+export function createTextParser(format: LogFormat = 'text', options: LineParserOptions = {}): LineParser {
+  const { referenceTime } = options;
   return {
     format,
     multiline: true,
@@ -84,9 +85,12 @@ export function createTextParser(format: LogFormat = 'text'): LineParser {
       const header = HEADER.exec(text)?.[0] ?? '';
       // A UUID in the header is the request id of Lambda runtimes (Node, Python, Java).
       const requestId = UUID.exec(header)?.[0];
+      let timestamp = findTimestamp(text);
+      const yearInferred = timestamp === null && referenceTime !== undefined && (timestamp = findYearlessTimestamp(text, referenceTime)) !== null;
       return {
-        level: null, class: 'none', timestamp: findTimestamp(text), message: messageOf(text, header),
+        level: null, class: 'none', timestamp, message: messageOf(text, header),
         fields: requestId === undefined ? {} : { requestId },
+        ...(yearInferred ? { yearInferred } : {}),
       };
     },
   };
