@@ -237,6 +237,28 @@ describe('cloudWatchLogsEvents', () => {
     await expect(linesOf(['{"messageType":"DATA_MESSAGE","logEvents":[}'])).rejects.toThrow(CloudWatchLogsParseError);
   });
 
+  it('treats invalid UTF-8 inside an envelope as invalid JSON (CloudWatch Logs only writes UTF-8)', async () => {
+    const good = concatenated(lambdaEnvelopes());
+    const head = Buffer.from('{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"ERROR a');
+    for (const bad of [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80]]) {
+      const bytes = Buffer.concat([good, head, Buffer.from(bad), Buffer.from(' b"}]}')]);
+      const seen: Line[] = [];
+      const error = await (async () => {
+        try {
+          for await (const batch of cloudWatchLogsEvents(fromChunks([bytes]))) seen.push(...batch);
+        } catch (err) {
+          return err;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(CloudWatchLogsParseError);
+      expect(error).toMatchObject({ envelope: 3 });
+      expect((error as CloudWatchLogsParseError).byteOffset).toBeGreaterThanOrEqual(good.length);
+      expect((error as CloudWatchLogsParseError).byteOffset).toBeLessThanOrEqual(bytes.length);
+      expect(seen).toHaveLength(9);
+    }
+  });
+
   it('reads nothing from empty or blank input', async () => {
     expect(await linesOf([])).toEqual([]);
     expect(await linesOf([' \n\r\n'])).toEqual([]);
