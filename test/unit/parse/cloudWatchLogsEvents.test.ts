@@ -108,6 +108,20 @@ describe('cloudWatchLogsEvents', () => {
     expect(found[0]).toMatchObject({ firstLine: 2, lastLine: 5, timestamp: new Date(at(1)).toISOString(), fields: { logGroup: '/aws/lambda/py' } });
   });
 
+  it('joins a stack trace that a runtime sent one line per log event, as in a plain log', async () => {
+    const env = cloudWatchLogsEnvelope([
+      '2026-11-26 12:00:00 ERROR Handler - charge failed\n',
+      'java.lang.IllegalStateException: card declined\n',
+      '\tat com.example.Pay.charge(Pay.java:41)\n',
+      '\tat com.example.Handler.handleRequest(Handler.java:12)\n',
+      '2026-11-26 12:00:01 INFO Handler - done\n',
+    ], { logGroup: '/aws/lambda/java' });
+    const { records: found, stats } = await run([JSON.stringify(env)]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ firstLine: 1, lastLine: 4, fields: { logEventId: eventId(0) } });
+    expect(stats.events).toBe(2);
+  });
+
   it('reads newline-separated (LF and CRLF) and pretty-printed envelopes like concatenated ones', async () => {
     const envelopes = lambdaEnvelopes();
     const strip = (rs: ErrorRecord[]): unknown[] => rs.map(({ byteOffset: _, ...r }) => r);
@@ -139,7 +153,11 @@ describe('cloudWatchLogsEvents', () => {
   });
 
   it('gives the same lines and records whatever the chunking', async () => {
-    const bytes = concatenated([controlMessage(), ...lambdaEnvelopes()], '\n', 1);
+    const odd = cloudWatchLogsEnvelope([
+      lambdaTextLine(at(5), REQ, 'ERROR', 'Ünïcödé failure\r\n    at handler (/var/task/ä.mjs:1:1)\r\n'),
+      `  indented first line of a message\r\n`,
+    ], { keyOrder: 'events-first', logGroup: '/aws/lambda/ödd' });
+    const bytes = concatenated([controlMessage(), ...lambdaEnvelopes(), odd], '\r\n', 1);
     const expected = await run([bytes]);
     const expectedLines = await linesOf([bytes]);
     await fc.assert(
