@@ -50,7 +50,7 @@ export class CloudWatchLogsParseError extends ParseError {
   readonly key: string | undefined;
   /** Uncompressed byte offset near which the parser failed. */
   readonly byteOffset: number;
-  /** 1-based number of the envelope being read when it failed (0: before the first). */
+  /** 1-based number of the last envelope begun before the damage (0: none); the damage may follow its end. */
   readonly envelope: number;
   constructor(
     message: string,
