@@ -1,7 +1,9 @@
 /**
  * Reads the first chunks of a byte stream until at least `minBytes` (or the end) and returns them
  * joined as `head`, with `rest` replaying the same bytes from the start. Holds at most `minBytes`
- * plus one chunk. Breaking out of `rest` returns the source.
+ * plus one chunk. Breaking out of `rest` returns the source. When the source fails before
+ * `minBytes` (a cut gzip stream), `head` is what came before the failure and `rest` replays it,
+ * then throws the error: the bytes before the damage are still read.
  *
  * @example const { head, rest } = await peekBytes(decompressed, 64 * 1024);
  */
@@ -13,8 +15,15 @@ export async function peekBytes(
   const chunks: Uint8Array[] = [];
   let size = 0;
   let done = false;
+  let failure: { error: unknown } | undefined;
   while (size < minBytes) {
-    const next = await iterator.next();
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      failure = { error };
+      break;
+    }
     if (next.done) {
       done = true;
       break;
@@ -27,6 +36,7 @@ export async function peekBytes(
     try {
       for (const chunk of chunks) yield chunk;
       chunks.length = 0;
+      if (failure !== undefined) throw failure.error;
       if (done) return;
       for (;;) {
         const next = await iterator.next();
@@ -34,7 +44,7 @@ export async function peekBytes(
         yield next.value;
       }
     } finally {
-      if (!done) await iterator.return?.();
+      if (!done && failure === undefined) await iterator.return?.();
     }
   }
   return { head, rest: replay() };

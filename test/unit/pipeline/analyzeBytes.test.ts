@@ -84,6 +84,17 @@ describe('analyzeBytes', () => {
     expect(summary.counts.records).toBe(written.length);
   });
 
+  it('still writes the records of a cut gzip stream that ends inside the 64 KiB the format is sniffed from', async () => {
+    const gz = gzipSync(envelopes(400).join(''));
+    const { written, summary } = await analyze(gz.subarray(0, Math.floor(gz.length * 0.6)));
+    expect(summary.status).toBe('failed');
+    expect(summary.reason).toMatch(/gzip/i);
+    expect(summary.counts.bytesOut).toBeLessThan(64 * 1024);
+    expect(summary.source).toMatchObject({ format: 'cloudwatch-logs', messageFormat: 'text' });
+    expect(written.length).toBeGreaterThan(50);
+    expect(summary.counts.records).toBe(written.length);
+  });
+
   it('leaves plain line logs as they were: no messageFormat, no cloudWatchLogs counts', async () => {
     const { analysis, summary } = await analyze(Buffer.from(lambdaTextLine(0, 'r', 'ERROR', 'boom').repeat(3)));
     expect(analysis.cloudWatchLogs).toBeUndefined();
