@@ -74,16 +74,16 @@ interface Pending {
  * - `CONTROL_MESSAGE` envelopes are skipped and counted in `envelopeStats.controlMessages`.
  *
  * Memory: one envelope's metadata (its small top-level values, until it ends), one log event being
- * read (the JSON tokenizer holds a string whole, so a message is in memory whole before it is cut;
- * CloudWatch Logs bounds the size of an event), the lines of one input slice (≤ 256 KiB of input,
+ * read (the JSON tokenizer gathers strings in a 64 KiB buffer but returns them whole, so a message
+ * is in memory whole before it is cut; CloudWatch Logs bounds the size of an event), the lines of one input slice (≤ 256 KiB of input,
  * `SYNC_SLICE_BYTES`, with an event-loop turn between slices; the first batch waits for 20 lines,
  * `DETECT_LINES`, the lines `records` detects the format from), and events that arrive before their
  * envelope's metadata keys (at most 1 Mi characters, `PENDING_MAX_CHARS`; none in AWS's key order).
  * Breaking out of the loop returns the source iterator.
  *
  * @throws CloudWatchLogsParseError when the bytes are not JSON (invalid UTF-8 in a string included),
- * end inside an envelope, or hold a value that is not an envelope; with the byte offset. The lines of events read before the damage
- * are yielded first.
+ * end inside an envelope, or hold a value that is not an envelope; with the byte offset. The lines
+ * of the events read before the damage are yielded first.
  * @example
  * const envelopeStats = createCloudWatchLogsStats();
  * for await (const batch of records(cloudWatchLogsEvents(decompress(body), { envelopeStats }), { source })) write(batch);
@@ -106,11 +106,8 @@ export async function* cloudWatchLogsEvents(
   let lineNumber = 0;
   // `records` detects the format from the first lines of the first batch, so that batch waits for
   // DETECT_LINES lines: the detected format must not depend on where the input was chunked.
-  let ready = (): boolean => {
-    if (out.length < DETECT_LINES) return false;
-    ready = (): boolean => out.length > 0;
-    return true;
-  };
+  let yielded = false;
+  const ready = (): boolean => out.length >= (yielded ? 1 : DETECT_LINES);
 
   // The envelope being read.
   let depth = 0;
@@ -338,6 +335,7 @@ export async function* cloudWatchLogsEvents(
         if (ready() || (damage !== undefined && out.length > 0)) {
           const batch = out;
           out = [];
+          yielded = true;
           yield batch;
           signal?.throwIfAborted();
         }
