@@ -101,6 +101,8 @@ class Resumable implements ResumableBody {
   bytesRead = 0;
   private body: Readable;
   private iterated = false;
+  /** `close()` was called: the body's end or failure after that is the reader's doing, not a cut. */
+  private closed = false;
 
   constructor(
     private readonly options: ResumeBodyOptions,
@@ -114,6 +116,7 @@ class Resumable implements ResumableBody {
 
   close(): void {
     this.iterated = true;
+    this.closed = true;
     if (!this.body.destroyed) this.body.destroy();
   }
 
@@ -154,6 +157,8 @@ class Resumable implements ResumableBody {
           failure = error;
         }
         waitingSince = undefined;
+        // Closed by its reader (who stopped reading): nothing to resume, nobody waiting for more.
+        if (this.closed) return;
         if (aborted(signal)) {
           throw new S3ReadError('Aborted while reading the body', { ...context, code: 'Aborted', bytesRead: this.bytesRead, cause: signal?.reason });
         }
@@ -208,6 +213,7 @@ class Resumable implements ResumableBody {
       } catch {
         throw new S3ReadError('Aborted while waiting to resume the body', { ...context, code: 'Aborted', bytesRead: this.bytesRead, cause: signal?.reason });
       }
+      if (this.closed) throw new S3ReadError('Closed while waiting to resume the body', { ...context, code: 'Aborted', bytesRead: this.bytesRead });
       try {
         return await this.options.reopen(this.bytesRead);
       } catch (error) {

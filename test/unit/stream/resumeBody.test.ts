@@ -150,6 +150,21 @@ describe('resumeBody', () => {
     await expect(drain(body)).rejects.toBeInstanceOf(StreamOptionError);
   });
 
+  it('close() while a read waits ends the reading: no resume, no reopen', async () => {
+    const stalled = new Readable({ read() {} });
+    stalled.push(OBJECT.subarray(0, 300));
+    const { options, starts, events } = cutAt([]);
+    const body = resumeBody({ ...options, body: stalled });
+    const iterator = body[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toHaveLength(300);
+    const pending = iterator.next(); // waits: the body sends nothing more
+    body.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(starts).toEqual([]);
+    expect(events).toEqual([]);
+    expect(stalled.destroyed).toBe(true);
+  });
+
   it('treats a body silent for idleTimeoutMs as cut, but not a consumer that takes its time', async () => {
     const stalled = new Readable({ read() {} });
     stalled.push(OBJECT.subarray(0, 300));
