@@ -91,7 +91,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
           bar.stop();
         }
         // forceReprocess rules out 'skipped'; the check keeps the types honest.
-        if (result.outcome !== 'processed') throw new Error(`s3://${ref.bucket}/${ref.key} was not processed: ${result.reason}`);
+        if (result.outcome !== 'processed') throw new Error(`s3://${ref.bucket}/${ref.key} was not processed: ${result.outcome === 'skipped' ? result.reason : 'reading was stopped'}`);
         summary = result.summary;
         const base = `s3://${target.bucket}/`;
         where = { summary: base + summary.outputs.summaryKey, report: base + summary.outputs.reportKey, errors: summary.outputs.errorParts[0] && base + summary.outputs.errorParts[0].key };

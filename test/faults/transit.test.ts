@@ -112,6 +112,58 @@ describe('faults in transit', () => {
     expect(written).toBe(log.errorLines);
   });
 
+  it("deadline: a body stalled near the invocation's end is stopped in time; what was read is written, both messages come back", async ({ task }) => {
+    proxy.clear();
+    rig.logs.length = 0;
+    const log = sampleLog(30_000);
+    const stalled = 'transit/deadline-stalled.log';
+    const waiting = 'transit/deadline-waiting.log';
+    await rig.s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: stalled, Body: Buffer.from(log.text) }));
+    await rig.s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: waiting, Body: Buffer.from(log.text) }));
+    const event = await receiveNotifications(rig.sqs, pipe, 2);
+    // Each object's message in the order of the objects; the first is processed first (concurrency 1).
+    event.Records.sort((a, b) => (a.body.includes(stalled) ? -1 : b.body.includes(stalled) ? 1 : 0));
+    proxy.add({ name: 'deadline-stall', match: getObjectOf(pipe.bucket, (k) => k === stalled), action: { kind: 'stall', afterBytes: 1_000_000 } });
+    const deps = rig.deps({ endpoint: proxy.endpoint, env: { LOGSIEVE_CONCURRENCY: '1' } });
+    // 6 s left: the deadline keeps back its least margin, 5 s, so reading stops 1 s in.
+    const context = { awsRequestId: 'deadline', getRemainingTimeInMillis: () => 6_000 } as never;
+
+    const started = Date.now();
+    const first = await rig.runSqs(deps, event, context);
+    const tookMs = Date.now() - started;
+    const summary = await rig.summary(stalled);
+    const written = await rig.recordsWritten(stalled);
+    const waitingOutputs = await rig.outputsOf(waiting);
+    const stoppedLogs = logsMentioning("stopped at the invocation's deadline");
+    const notStartedLogs = logsMentioning('was not started');
+    const linesRead = summary?.counts.lines ?? 0;
+    const getsBeforeRedelivery = getsOf(stalled).length;
+    proxy.clear();
+    const redelivered = await rig.runSqs(rig.deps({ endpoint: proxy.endpoint }), event);
+    const writtenAfter = await rig.recordsWritten(stalled);
+    record(task, {
+      case: "deadline: body stalls after 1 MB, 6 s left in the invocation (margin 5 s); a second object waits",
+      expected: `stopped at 1 s: failed summary, the ${Math.floor(linesRead / 37)} records of the lines read; both retried; redelivery complete`,
+      observed: `${summary?.status} after ${tookMs} ms (${summary?.reason?.split(':')[0]}), ${written} records of ${linesRead} lines; ${first.batchItemFailures.length} retried, ${waitingOutputs.length} outputs for the waiting one; redelivery ${writtenAfter} records`,
+      lost: log.errorLines - writtenAfter,
+    });
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(event.Records.map((r) => r.messageId).sort());
+    expect(tookMs).toBeLessThan(5_000); // stopped at the deadline, not when the body or the function gave up
+    expect(summary).toMatchObject({ status: 'failed' });
+    expect(summary!.reason).toMatch(/^Reading stopped after 1000000 bytes: the invocation's deadline \(5 s before the function's timeout/);
+    expect(linesRead).toBeGreaterThan(0);
+    expect(linesRead).toBeLessThan(log.lines);
+    expect(written).toBe(Math.floor(linesRead / 37)); // every 37th line is an ERROR line
+    expect(stoppedLogs).toHaveLength(1);
+    expect(notStartedLogs).toHaveLength(1);
+    expect(waitingOutputs).toEqual([]);
+    expect(getsBeforeRedelivery).toBe(1); // the stopped body is closed, not resumed
+    expect(redelivered).toEqual({ batchItemFailures: [] });
+    expect(await rig.summary(stalled)).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines } });
+    expect(await rig.summary(waiting)).toMatchObject({ status: 'complete', counts: { lines: log.lines, errors: log.errorLines } });
+    expect(writtenAfter).toBe(log.errorLines);
+  });
+
   it('cut 6 times: gives up after 5 resumes with a clear error, the message is retried, redelivery succeeds', async ({ task }) => {
     proxy.clear();
     rig.logs.length = 0;

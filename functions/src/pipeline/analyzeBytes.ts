@@ -12,7 +12,8 @@ import type { CloudWatchLogsStats, ErrorRecord, ParseStats, SourceRef } from '..
 import { createLineStats } from '../stream/createLineStats.js';
 import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
-import { DecompressError } from '../stream/errors.js';
+import { DecompressError, ReadStoppedError } from '../stream/errors.js';
+import { stopReading } from '../stream/stopReading.js';
 import { lineBatches } from '../stream/lineBatches.js';
 import type { CompressionFormat, LineStats } from '../stream/types.js';
 import { peekBytes } from './peekBytes.js';
@@ -45,6 +46,11 @@ export interface AnalyzeOptions {
   config: Pick<Config, 'rules' | 'maxLineBytes' | 'longLines'>;
   writeRecords: RecordsWriter;
   signal?: AbortSignal;
+  /**
+   * Ends the input when it fires (the invocation's deadline): the records found so far are still
+   * written and `stopped` is set. Unlike `signal`, which abandons the work.
+   */
+  stopReading?: AbortSignal;
   /** When the object was written (S3 LastModified, a file's mtime): the year of year-less stamps (syslog RFC 3164). */
   referenceTime?: Date;
   /** Called about every 5 s while the bytes are read. */
@@ -67,16 +73,18 @@ export interface Analysis {
   /** Records written, by level. */
   tally: { errors: number; warnings: number };
   part: ErrorPart | undefined;
-  /** Set when the input was corrupt or truncated: what was read before the damage was still analysed. */
+  /** Set when the input was corrupt or truncated, or reading was stopped: what was read before was still analysed. */
   failure: string | undefined;
+  /** Reading was stopped by `stopReading` before the end: `failure` says where. */
+  stopped: boolean;
 }
 
 /**
  * The pipeline between a byte source and a records writer: decompression sniffed from the bytes,
  * the format picked from the first 64 KiB, lines (or CloudTrail events, or the messages of CloudWatch
  * Logs subscription envelopes) turned into error records, and the records handed to `writeRecords`.
- * Corrupt or truncated input ends the stream quietly and is reported in `failure`; any other error
- * propagates.
+ * Corrupt or truncated input, or `stopReading` firing, ends the stream quietly and is reported in
+ * `failure`; any other error propagates.
  *
  * Memory: one decompressed chunk, one `maxLineBytes` partial line (for envelopes: one log event and
  * one envelope's metadata, see `cloudWatchLogsEvents`), one open multi-line event and the tracked
@@ -86,7 +94,7 @@ export interface Analysis {
  */
 export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: AnalyzeOptions): Promise<Analysis> {
   const { source, config, signal } = options;
-  const decompressed = decompress(bytes);
+  const decompressed = decompress(options.stopReading ? stopReading(bytes, options.stopReading) : bytes);
   const lineStats = createLineStats();
   const parseStats = createParseStats();
   const groups = new ErrorGroups();
@@ -140,6 +148,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     tally,
     part,
     failure: inputError ? describeInputError(inputError, lineStats.lines) : undefined,
+    stopped: inputError instanceof ReadStoppedError,
   };
 }
 
@@ -162,7 +171,7 @@ async function* tallyRecords(
       yield group;
     }
   } catch (err) {
-    if (err instanceof DecompressError || err instanceof CloudTrailParseError || err instanceof CloudWatchLogsParseError) {
+    if (err instanceof DecompressError || err instanceof CloudTrailParseError || err instanceof CloudWatchLogsParseError || err instanceof ReadStoppedError) {
       onError(err);
       return;
     }
@@ -174,5 +183,6 @@ function describeInputError(err: Error, lines: number): string {
   if (err instanceof DecompressError) {
     return `${err.message}; ${err.bytesOut} bytes decompressed and ${err.linesEmitted ?? lines} lines read before it`;
   }
+  if (err instanceof ReadStoppedError) return `${err.message}; ${err.linesEmitted ?? lines} lines read before it`;
   return err.message;
 }

@@ -47,3 +47,40 @@ function kmsDenial(s3Message: string | undefined, bucket: string, key: string): 
   const text = (s3Message ?? '').replace(CALLER_OR_OBJECT_ARN, '').split(`s3://${bucket}/${key}`).join('');
   return { kms: KMS_DENIAL.test(text), keyArn: KMS_KEY_ARN.exec(text)?.[0] };
 }
+
+/**
+ * The invocation's deadline: the reason the deadline signal carries. Reading stops `marginMs`
+ * before the function's timeout, so that what was found, the report and the summary are written.
+ */
+export class InvocationDeadlineError extends PipelineError {
+  override name = 'InvocationDeadlineError';
+
+  constructor(readonly marginMs: number) {
+    super(
+      `the invocation's deadline (${Math.round(marginMs / 1000)} s before the function's timeout, kept to write what was found); ` +
+        'raise the function timeout (at most 15 minutes) or its memory (more vCPU), or upload smaller objects',
+    );
+  }
+}
+
+/**
+ * An object was not processed to its end within the invocation: not started before the deadline,
+ * or stopped at it (its summary then says `failed` and how far it got). The message is retried.
+ */
+export class ObjectNotFinishedError extends PipelineError {
+  override name = 'ObjectNotFinishedError';
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    readonly summaryKey: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(
+      summaryKey === undefined
+        ? `s3://${bucket}/${key} was not started: the invocation's deadline was near; the message will be retried`
+        : `s3://${bucket}/${key} was stopped at the invocation's deadline; what was read is in ${summaryKey}; the message will be retried`,
+      options,
+    );
+  }
+}

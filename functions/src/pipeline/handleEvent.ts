@@ -6,8 +6,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { triggerContent } from '../events/triggerContent.js';
 import type { ObjectRef } from '../events/types.js';
 import { errorMessage, S3ReadError } from '../stream/errors.js';
+import { createDeadline } from './createDeadline.js';
+import type { Deadline } from './createDeadline.js';
 import { createLimiter } from './createLimiter.js';
-import { ObjectAccessDeniedError } from './errors.js';
+import { ObjectAccessDeniedError, ObjectNotFinishedError } from './errors.js';
 import type { ProcessDeps, ProcessResult } from './processObject.js';
 import { processObject } from './processObject.js';
 
@@ -27,14 +29,26 @@ export type ObjectOutcome =
  * Processes one Lambda trigger: SQS messages carrying S3 notifications (answered with a partial
  * batch response, so one bad object does not bring the others back), a direct S3 notification, or
  * an EventBridge "Object Created" event. At most `config.concurrency` objects are processed at
- * once across all messages of the batch.
+ * once across all messages of the batch. With a Lambda `context`, reading stops at a deadline kept
+ * back from the timeout (see `createDeadline`): an object stopped there gets its records so far and a
+ * `failed` summary, one not yet started is left alone, and both messages are retried.
  *
  * @example export const handler = (event, context) => handleEvent(deps, event, context);
  */
 export async function handleEvent(deps: HandlerDeps, event: unknown, context?: Context): Promise<SQSBatchResponse | ObjectOutcome[]> {
+  const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  const deadline = remainingMs === undefined ? undefined : createDeadline(remainingMs);
+  try {
+    return await handleWithin(deps, event, context, deadline);
+  } finally {
+    deadline?.dispose();
+  }
+}
+
+async function handleWithin(deps: HandlerDeps, event: unknown, context: Context | undefined, deadline: Deadline | undefined): Promise<SQSBatchResponse | ObjectOutcome[]> {
   const limit = createLimiter(deps.config.concurrency);
   const processRefs = (refs: ObjectRef[]): Promise<ObjectOutcome[]> =>
-    Promise.all(refs.map((ref) => limit(() => processOne(deps, ref))));
+    Promise.all(refs.map((ref) => limit(() => processOne(deps, ref, deadline?.signal))));
 
   if (isSqsEvent(event)) {
     const processor = new BatchProcessor(EventType.SQS);
@@ -69,15 +83,21 @@ export async function handleEvent(deps: HandlerDeps, event: unknown, context?: C
  * retried for ever; AccessDenied fails with a message that says which permission is missing
  * (kms:Decrypt on the bucket's key when S3 says KMS refused).
  */
-async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutcome> {
+async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortSignal | undefined): Promise<ObjectOutcome> {
   const log = deps.log.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}) } });
   const { outputBucket, outputPrefix } = deps.config;
   if (ref.bucket === outputBucket && outputPrefix !== '' && ref.key.startsWith(outputPrefix)) {
     log.warn('ignoring an event for a key under the output prefix (recursion guard)', { outputPrefix });
     return { outcome: 'ignored', reason: `under the output prefix ${outputPrefix}`, bucket: ref.bucket, key: ref.key };
   }
+  if (stopReading?.aborted) {
+    const notStarted = new ObjectNotFinishedError(ref.bucket, ref.key, undefined, { cause: stopReading.reason });
+    log.error(notStarted.message);
+    throw notStarted;
+  }
   try {
     const result = await processObject(deps, ref, {
+      ...(stopReading ? { stopReading } : {}),
       onProgress: (p) => log.info('progress', { ...p, mbPerSec: Math.round(p.bytesOut / 1e3 / Math.max(1, p.elapsedMs)) }),
       onResume: (r) => log.warn(`resuming GetObject at byte ${r.bytesRead} (attempt ${r.attempt}/${r.maxResumes})`, { cause: r.cause, delayMs: r.delayMs }),
     });
@@ -87,7 +107,8 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutc
     }
     const { summary } = result;
     const logLine = { status: summary.status, reason: summary.reason, lines: summary.counts.lines, records: summary.counts.records, errors: summary.counts.errors, durationMs: summary.processing.durationMs, mbPerSec: summary.processing.mbPerSec, summaryKey: summary.outputs.summaryKey };
-    if (summary.status === 'failed') log.error('input is corrupt or truncated; wrote what was read', logLine);
+    if (result.outcome === 'stopped') log.error("stopped at the invocation's deadline; wrote what was read; the message will be retried", logLine);
+    else if (summary.status === 'failed') log.error('input is corrupt or truncated; wrote what was read', logLine);
     else log.info('processed', logLine);
     const m = deps.metrics;
     if (m) {
@@ -98,8 +119,10 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef): Promise<ObjectOutc
       m.addMetric('DurationMs', MetricUnit.Milliseconds, summary.processing.durationMs);
       m.addMetric('ThroughputMBps', MetricUnit.MegabytesPerSecond, summary.processing.mbPerSec);
     }
+    if (result.outcome === 'stopped') throw new ObjectNotFinishedError(ref.bucket, ref.key, summary.outputs.summaryKey, { cause: summary.reason });
     return result;
   } catch (err) {
+    if (err instanceof ObjectNotFinishedError) throw err; // logged above
     // A read that fails midway reaches here as the cause of the records writer's error.
     const readError = causeOfType(err, S3ReadError);
     if (readError?.code === 'NoSuchKey') {

@@ -25,6 +25,11 @@ export interface ProcessDeps {
 /** Per-call options of `processObject`. */
 export interface ProcessOptions {
   signal?: AbortSignal;
+  /**
+   * Stops reading the object when it fires (the invocation's deadline): what was found is still
+   * written, with a `failed` summary that says how far it got, and the outcome is `stopped`.
+   */
+  stopReading?: AbortSignal;
   /** Called about every 5 s while an object is read. */
   onProgress?: (progress: Progress) => void;
   /** Called before a cut GetObject body is resumed with a Range request. */
@@ -34,6 +39,7 @@ export interface ProcessOptions {
 /** The outcome for one object. */
 export type ProcessResult =
   | { outcome: 'processed'; summary: Summary }
+  | { outcome: 'stopped'; summary: Summary }
   | { outcome: 'skipped'; reason: string; summaryKey: string };
 
 /**
@@ -41,7 +47,8 @@ export type ProcessResult =
  * `forceReprocess`), streams and analyses it (see `analyzeBytes`), writes its error records as
  * gzip NDJSON through lib-storage (at most queueSize × partSize = 16 MiB buffered), then the HTML
  * report, then the JSON summary, last. Corrupt or truncated input is not retried: the summary says
- * `failed` with the reason. Read and write failures are raised for a retry.
+ * `failed` with the reason. Reading stopped by `stopReading` writes the same way and returns the
+ * outcome `stopped`. Read and write failures are raised for a retry.
  *
  * @example const result = await processObject({ s3, config }, { bucket: 'logs', key: 'app.log.gz' });
  */
@@ -62,6 +69,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
       source: { bucket: ref.bucket, key: ref.key, ...identity },
       config,
       signal,
+      ...(options.stopReading ? { stopReading: options.stopReading } : {}),
       ...(source.lastModified ? { referenceTime: source.lastModified } : {}),
       onProgress: options.onProgress,
       writeRecords: (found) => writeErrorRecords(found, { s3, bucket: config.outputBucket, key: keys.errorsPart(0), signal }),
@@ -74,7 +82,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
   const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keys, startedAt, resumes: source.resumes });
   await put(s3, config.outputBucket, keys.report, renderReport(summary), 'text/html; charset=utf-8', undefined, signal);
   await put(s3, config.outputBucket, keys.summary, JSON.stringify(summary, null, 2), 'application/json', summaryMetadata(summary), signal);
-  return { outcome: 'processed', summary };
+  return { outcome: analysis.stopped ? 'stopped' : 'processed', summary };
 }
 
 async function put(

@@ -141,3 +141,18 @@ function describe(value: unknown): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Reading was stopped on purpose before the end (by `stopReading`'s signal, e.g. the invocation's
+ * deadline). What was read before it is whole and was handed on.
+ */
+export class ReadStoppedError extends StreamError {
+  override name = 'ReadStoppedError';
+  /** Source bytes read before the stop. */
+  readonly bytesRead: number;
+
+  constructor(reason: string, bytesRead: number) {
+    super(`Reading stopped after ${bytesRead} bytes: ${reason}`);
+    this.bytesRead = bytesRead;
+  }
+}

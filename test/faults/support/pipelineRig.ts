@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../../functions/src/config/loadConfig.js';
 import type { HandlerDeps, ObjectOutcome } from '../../../functions/src/pipeline/handleEvent.js';
 import { handleEvent } from '../../../functions/src/pipeline/handleEvent.js';
@@ -45,8 +45,8 @@ export interface PipelineRig {
    * whose logger records into `logs`. `clientConfig` adds to the client's settings (timeouts…).
    */
   deps(options?: { endpoint?: string; clientConfig?: S3ClientConfig; env?: Record<string, string> }): HandlerDeps;
-  /** Runs `handleEvent` on an SQS event, as the Lambda event source mapping delivers it. */
-  runSqs(deps: HandlerDeps, event: SQSEvent): Promise<SQSBatchResponse>;
+  /** Runs `handleEvent` on an SQS event, as the Lambda event source mapping delivers it (with a Lambda context when given). */
+  runSqs(deps: HandlerDeps, event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
   /** The summary written for `key`, or undefined when there is none. */
   summary(key: string): Promise<Summary | undefined>;
   /** Error records in the error part written for `key` (0 when there is no part). */
@@ -87,8 +87,8 @@ export async function createPipelineRig(): Promise<PipelineRig> {
       const client = new S3Client({ ...LOCAL_AWS, endpoint: options.endpoint ?? endpoint, forcePathStyle: true, ...options.clientConfig });
       return { s3: client, config, log };
     },
-    async runSqs(deps, event) {
-      return (await handleEvent(deps, event)) as SQSBatchResponse;
+    async runSqs(deps, event, context) {
+      return (await handleEvent(deps, event, context)) as SQSBatchResponse;
     },
     async summary(key) {
       const bytes = await text(`${OUT}summaries/${key}.json`);
