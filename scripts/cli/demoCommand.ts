@@ -42,7 +42,7 @@ const MiB = 1024 * 1024;
 /**
  * `logsieve demo`: LocalStack with the construct's resources (reusing a live `logsieve up`), a
  * seeded gzip app log of `sizeMb` MiB with stack traces streamed through gzip into lib-storage's
- * Upload (never held in memory), four small logs in AWS formats, then the local event source
+ * Upload (never held in memory), five small logs in AWS formats, then the local event source
  * (`watch`) running the real handler until every object has its summary; prints a table of the
  * summaries, downloads the HTML reports to `outDir`, and stops LocalStack unless `keep`.
  *
@@ -82,7 +82,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
       rows.push([
         elide(key, 48),
         kind,
-        summary.source.format,
+        summary.source.messageFormat ? `${summary.source.format} (${summary.source.messageFormat})` : summary.source.format,
         summary.counts.lines.toLocaleString('en-US'),
         summary.counts.errors.toLocaleString('en-US'),
         errors.toLocaleString('en-US'),

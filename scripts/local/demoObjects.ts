@@ -21,13 +21,15 @@ const DAY = Date.UTC(2026, 10, 26, 8, 0, 0);
  * Small logs in the formats AWS services write to S3, under the keys they use, with exact counts:
  * an ALB access log (gzip, 5xx responses and `error_reason`s), a CloudTrail `Records` document
  * (gzip, failed calls and a failed console sign-in), VPC flow logs with their header line (gzip,
- * REJECTs, which the default rules count but do not report) and a Lambda JSON log (plain NDJSON,
- * ERROR lines with stack traces). Each is a few hundred KB at most, built in memory.
+ * REJECTs, which the default rules count but do not report), a Lambda JSON log (plain NDJSON,
+ * ERROR lines with stack traces) and CloudWatch Logs subscription data as Firehose writes it (one
+ * gzip member per envelope, a control message first; Lambda text lines, ERRORs with stack traces
+ * inside one log event, timeouts). Each is a few hundred KB at most, built in memory.
  *
  * @example for (const o of demoObjects(42)) await put(o.key, o.body);
  */
 export function demoObjects(seed: number): DemoObject[] {
-  return [albLog(seed), cloudTrail(seed + 1), vpcFlowLog(seed + 2), lambdaJsonLog(seed + 3)];
+  return [albLog(seed), cloudTrail(seed + 1), vpcFlowLog(seed + 2), lambdaJsonLog(seed + 3), cloudWatchLogsFirehose(seed + 4)];
 }
 
 function albLog(seed: number): DemoObject {
@@ -157,6 +159,57 @@ function lambdaJsonLog(seed: number): DemoObject {
     kind: 'Lambda JSON log',
     body: Buffer.from(`${lines.join('\n')}\n`),
     lines: lines.length,
+    expectedErrors: errors,
+  };
+}
+
+function cloudWatchLogsFirehose(seed: number): DemoObject {
+  const random = prng(seed);
+  const int = (n: number): number => Math.floor(random() * n);
+  const members: Buffer[] = [
+    gzipSync(JSON.stringify({
+      messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [],
+      logEvents: [{ id: '', timestamp: DAY, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
+    })),
+  ];
+  let events = 0;
+  let errors = 0;
+  for (let e = 0; e < 400; e++) {
+    const requestId = `${(seed * 7919 + e).toString(16).padStart(8, '0')}-2222-4a2b-9c3d-0123456789ab`;
+    const start = DAY + e * 9_000;
+    const at = (ms: number): string => new Date(start + ms).toISOString();
+    const messages = [`START RequestId: ${requestId} Version: $LATEST\n`];
+    const steps = 2 + int(6);
+    for (let i = 0; i < steps; i++) messages.push(`${at(i * 3)}\t${requestId}\tINFO\treserved ${1 + int(5)} items of sku ${int(9999)}\n`);
+    const roll = random();
+    if (roll < 0.06) {
+      errors++;
+      messages.push(
+        `${at(40)}\t${requestId}\tERROR\tError: stock service returned 503 for sku ${int(9999)}\n` +
+          `    at reserve (/var/task/stock.mjs:${20 + int(40)}:13)\n    at async Runtime.handler (/var/task/index.mjs:31:5)\n`,
+      );
+    } else if (roll < 0.08) {
+      errors++;
+      messages.push(`${at(3000)} ${requestId} Task timed out after 3.00 seconds\n`);
+    } else if (roll < 0.15) {
+      messages.push(`${at(30)}\t${requestId}\tWARN\tslow stock lookup: ${200 + int(800)} ms\n`);
+    }
+    messages.push(`END RequestId: ${requestId}\n`, `REPORT RequestId: ${requestId}\tDuration: ${(10 + random() * 90).toFixed(2)} ms\tBilled Duration: 100 ms\tMemory Size: 256 MB\tMax Memory Used: ${60 + int(40)} MB\t\n`);
+    events += messages.length;
+    members.push(gzipSync(JSON.stringify({
+      messageType: 'DATA_MESSAGE',
+      owner: ACCOUNT,
+      logGroup: `/aws/lambda/${['stock-reserve', 'stock-release'][e % 2]}`,
+      logStream: `2026/11/26/[$LATEST]${(seed * 31 + (e % 5)).toString(16).padStart(32, '0')}`,
+      subscriptionFilters: ['to-firehose'],
+      logEvents: messages.map((message, i) => ({ id: `${start}${String(i).padStart(3, '0')}`.padStart(56, '3'), timestamp: start + i, message })),
+    })));
+  }
+  return {
+    key: 'cwl/2026/11/26/08/lambda-logs-to-s3-1-2026-11-26-08-00-00-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    kind: 'CloudWatch Logs via Firehose',
+    body: Buffer.concat(members),
+    lines: events,
     expectedErrors: errors,
   };
 }

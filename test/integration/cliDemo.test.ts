@@ -17,8 +17,8 @@ describe('logsieve demo', () => {
     expect(run.stderr).not.toMatch(/^logsieve:/m);
     expect(run.code).toBe(0);
 
-    const rows = run.stdout.split('\n').filter((l) => /^\S+\s{2,}(ALB access log|CloudTrail Records|VPC flow logs|Lambda JSON log|app log \(gzip\))\s/.test(l));
-    expect(rows).toHaveLength(5);
+    const rows = run.stdout.split('\n').filter((l) => /^\S+\s{2,}(ALB access log|CloudTrail Records|VPC flow logs|Lambda JSON log|CloudWatch Logs via Firehose|app log \(gzip\))\s/.test(l));
+    expect(rows).toHaveLength(6);
     for (const row of rows) {
       // lines, errors, expected: the pipeline finds exactly the errors the generators wrote.
       const [, errors, expected] = /\s([\d,]+)\s+([\d,]+)\s+([\d,]+)\s{2}/.exec(row)!.slice(1);
@@ -26,9 +26,10 @@ describe('logsieve demo', () => {
     }
     expect(run.stdout).toMatch(/app log \(gzip\)\s+text\s/);
     expect(run.stdout).toMatch(/CloudTrail Records\s+cloudtrail\s/);
+    expect(run.stdout).toMatch(/CloudWatch Logs via Firehose\s+cloudwatch-logs \(text\)\s/);
 
     const files = await readdir(outDir);
-    expect(files.filter((f) => f.endsWith('.report.html'))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith('.report.html'))).toHaveLength(6);
     const app = JSON.parse(await readFile(path.join(outDir, 'orders-service.log.gz.summary.json'), 'utf8')) as Summary;
     expect(app).toMatchObject({ status: 'complete', source: { compression: 'gzip', format: 'text' } });
     expect(app.counts.bytesOut).toBeGreaterThanOrEqual(3 * 1024 * 1024);
