@@ -198,6 +198,20 @@ describe('cloudWatchLogsEvents', () => {
     expect(found[0]!.fields).toMatchObject({ errorType: 'CardError', logGroup: '/aws/lambda/orders', logEventId: eventId(1) });
   });
 
+  it('detects VPC flow logs sent through CloudWatch Logs: REJECTs counted, records when the rules opt in', async () => {
+    const start = Math.floor(ENVELOPE_START_MS / 1000);
+    const flows = Array.from({ length: 30 }, (_, i) =>
+      `2 123456789012 eni-0a1b2c3d4e5f67890 10.0.1.${i} 10.0.2.7 ${40000 + i} 443 6 10 840 ${start + i} ${start + i + 60} ${i % 10 === 0 ? 'REJECT' : 'ACCEPT'} OK`);
+    const env = JSON.stringify(cloudWatchLogsEnvelope(flows, { logGroup: 'vpc-flow-logs', logStream: 'eni-0a1b2c3d4e5f67890-all' }));
+    const counted = await run([env]);
+    expect(counted.stats.format).toBe('vpc-flow');
+    expect(counted.stats.classes['vpc-reject']).toBe(3);
+    expect(counted.records).toHaveLength(0);
+    const reported = await run([env], { rules: { errorClasses: ['vpc-reject'] } });
+    expect(reported.records).toHaveLength(3);
+    expect(reported.records[0]).toMatchObject({ class: 'vpc-reject', format: 'vpc-flow', fields: { logGroup: 'vpc-flow-logs', logEventId: eventId(0) } });
+  });
+
   it('cuts a message longer than maxLineBytes and counts it, or skips it', async () => {
     const long = `ERROR ${'x'.repeat(5000)}\n    at frame (a.js:1:1)`;
     const env = JSON.stringify(cloudWatchLogsEnvelope([long, 'ERROR short']));
