@@ -101,5 +101,6 @@ function describeObject({ ref, summaryKey, summary }: ObjectSummary, outputBucke
   if (!summary) return `${name}: no summary (ignored or gone; see the log)`;
   const c = summary.counts;
   const status = summary.status === 'complete' ? 'processed' : `FAILED (${summary.reason ?? 'corrupt input'})`;
-  return `${name}: ${status}, ${summary.source.format}, ${c.lines.toLocaleString('en-US')} lines, ${c.errors.toLocaleString('en-US')} errors, ${summary.processing.mbPerSec} MB/s → s3://${outputBucket}/${summaryKey}`;
+  const format = summary.source.messageFormat ? `${summary.source.format} (${summary.source.messageFormat})` : summary.source.format;
+  return `${name}: ${status}, ${format}, ${c.lines.toLocaleString('en-US')} lines, ${c.errors.toLocaleString('en-US')} errors, ${summary.processing.mbPerSec} MB/s → s3://${outputBucket}/${summaryKey}`;
 }
