@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -50,7 +50,7 @@ export class LogProcessingPipeline extends Construct {
   readonly deadLetterQueue: Queue;
   readonly processor: LogProcessorFunction;
   readonly alarmTopic: ITopic | undefined;
-  readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm };
+  readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
   constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
     super(scope, id);
@@ -177,6 +177,22 @@ export class LogProcessingPipeline extends Construct {
         threshold: s.oldestMessageAgeAlarmSeconds,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 5,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      // Corrupt or truncated objects are acknowledged (a retry cannot mend them), so neither the DLQ
+      // nor the function's errors see them: the handler's EMF metric does.
+      failedObjects: new Alarm(this, 'FailedObjectsAlarm', {
+        alarmDescription: 'logsieve: objects with a failed summary (corrupt or truncated input, or stopped at the deadline): see the summaries and the ERROR lines',
+        metric: new Metric({
+          namespace: PIPELINE_DEFAULTS.metricsNamespace,
+          metricName: 'FailedObjects',
+          dimensionsMap: { service: PIPELINE_DEFAULTS.serviceName },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     };

@@ -25,7 +25,13 @@ beforeAll(async () => {
 
 beforeEach(() => {
   rig.logs.length = 0;
+  rig.metrics.length = 0;
 });
+
+/** The metrics the handler added for the last object, by name. */
+function metricsAdded(): Record<string, number> {
+  return Object.fromEntries(rig.metrics.map((m) => [m.name, m.value]));
+}
 
 /** The ERROR line the handler writes for corrupt or truncated input, with its reason. */
 function corruptInputLogs(): Array<Record<string, unknown>> {
@@ -68,6 +74,7 @@ describe('bad inputs', () => {
     record(task, { case: 'zero-byte object', expected: 'complete; 0 lines, 0 errors, no error part', observed: `${counts(summary)}, ${written} records`, lost: 0 - written });
     expect(response).toEqual({ batchItemFailures: [] });
     expect(summary).toMatchObject({ status: 'complete', source: { size: 0 }, counts: { lines: 0, errors: 0, records: 0 }, outputs: { errorParts: [] } });
+    expect(metricsAdded()).toEqual({ Objects: 1, Lines: 0, Bytes: 0, Errors: 0, DurationMs: summary!.processing.durationMs, ThroughputMBps: 0, FailedObjects: 0 });
   });
 
   it('truncated gzip: a failed summary with the reason, and every record before the damage', async ({ task }) => {
@@ -92,6 +99,8 @@ describe('bad inputs', () => {
     expect(corruptInputLogs()).toEqual([expect.objectContaining({ key: 'bad/truncated.log.gz', reason: summary?.reason })]);
     expect(summary?.counts.lines).toBe(wholeLines.length);
     expect(written).toBe(expectedErrors);
+    // Acknowledged, so neither the DLQ nor the function's errors see it: this metric (and its alarm) does.
+    expect(metricsAdded()).toMatchObject({ Objects: 1, Lines: wholeLines.length, Bytes: cut.length, Errors: expectedErrors, FailedObjects: 1 });
   });
 
   it('a corrupt gzip header: a failed summary that says so', async ({ task }) => {

@@ -238,8 +238,8 @@ describe('LogProcessingPipeline', () => {
   });
 
   describe('alarms', () => {
-    it('watches a non-empty DLQ, function errors and the age of the oldest message, with no actions by default', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    it('watches a non-empty DLQ, function errors, the age of the oldest message and failed objects, with no actions by default', () => {
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -265,6 +265,20 @@ describe('LogProcessingPipeline', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
         Threshold: 900,
         EvaluationPeriods: 5,
+      });
+      // The handler's EMF metric (namespace and service as the function's environment sets them).
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Logsieve',
+        MetricName: 'FailedObjects',
+        Dimensions: [{ Name: 'service', Value: 'logsieve' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Logsieve', POWERTOOLS_SERVICE_NAME: 'logsieve' }) },
       });
     });
   });
@@ -305,7 +319,7 @@ describe('LogProcessingPipeline variants', () => {
     const topic = 'arn:aws:sns:eu-west-1:123456789012:ops';
     const { template } = buildStack({ pipeline: { alarmTopicArn: topic } });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);

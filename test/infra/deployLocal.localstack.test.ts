@@ -159,9 +159,9 @@ describe(`LogsieveStack on LocalStack (${mode}): everything but the function`, (
     }
   });
 
-  it('creates the DLQ and queue-age alarms', async () => {
+  it('creates the DLQ, queue-age and failed-objects alarms', async () => {
     const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: stackName }));
-    expect(MetricAlarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual(['AWS/SQS/ApproximateAgeOfOldestMessage', 'AWS/SQS/ApproximateNumberOfMessagesVisible']);
+    expect(MetricAlarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual(['AWS/SQS/ApproximateAgeOfOldestMessage', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'Logsieve/FailedObjects']);
   });
 });
 

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { triggerContent } from '../events/triggerContent.js';
@@ -16,7 +15,8 @@ import { processObject } from './processObject.js';
 /** The handler's dependencies: processing deps plus Powertools logger and metrics. */
 export interface HandlerDeps extends ProcessDeps {
   log: Logger;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  /** Where the per-object metrics go: Powertools `Metrics` (EMF) in the Lambda. */
+  metrics?: { addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
 }
 
 /** What happened to one object of a trigger. */
@@ -118,6 +118,8 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
       m.addMetric('Errors', MetricUnit.Count, summary.counts.errors);
       m.addMetric('DurationMs', MetricUnit.Milliseconds, summary.processing.durationMs);
       m.addMetric('ThroughputMBps', MetricUnit.MegabytesPerSecond, summary.processing.mbPerSec);
+      // 0 or 1, so that the metric exists before the first failure; the CDK alarm sums it.
+      m.addMetric('FailedObjects', MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
     }
     if (result.outcome === 'stopped') throw new ObjectNotFinishedError(ref.bucket, ref.key, summary.outputs.summaryKey, { cause: summary.reason });
     return result;

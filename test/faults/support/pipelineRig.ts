@@ -40,6 +40,8 @@ export interface PipelineRig {
   outputBucket: string;
   /** Every WARN and ERROR line the handler logged, oldest first. */
   logs: CapturedLog[];
+  /** Every metric the handler added (`deps.metrics`), oldest first: the values EMF would carry. */
+  metrics: Array<{ name: string; unit: string; value: number }>;
   /**
    * Handler deps whose S3 client talks to `endpoint` (a fault proxy, or LocalStack by default) and
    * whose logger records into `logs`. `clientConfig` adds to the client's settings (timeouts…).
@@ -64,6 +66,7 @@ export async function createPipelineRig(): Promise<PipelineRig> {
   const outputBucket = uniqueName('logsieve-faults-out');
   await s3.send(new CreateBucketCommand({ Bucket: outputBucket }));
   const logs: CapturedLog[] = [];
+  const metrics: PipelineRig['metrics'] = [];
 
   const text = async (key: string): Promise<Uint8Array | undefined> => {
     try {
@@ -81,11 +84,12 @@ export async function createPipelineRig(): Promise<PipelineRig> {
     sqs,
     outputBucket,
     logs,
+    metrics,
     deps(options = {}) {
       const config = loadConfig({ LOGSIEVE_OUTPUT_BUCKET: outputBucket, LOGSIEVE_OUTPUT_PREFIX: OUT, ...options.env });
       const log = new Logger({ serviceName: 'logsieve-faults', logLevel: 'WARN', logFormatter: new CapturingFormatter(logs) });
       const client = new S3Client({ ...LOCAL_AWS, endpoint: options.endpoint ?? endpoint, forcePathStyle: true, ...options.clientConfig });
-      return { s3: client, config, log };
+      return { s3: client, config, log, metrics: { addMetric: (name, unit, value) => void metrics.push({ name, unit, value }) } };
     },
     async runSqs(deps, event, context) {
       return (await handleEvent(deps, event, context)) as SQSBatchResponse;
