@@ -24,6 +24,9 @@ import { startLocalStack } from '../scripts/localstack/harness.js';
 import { LOCAL_AWS } from '../scripts/local/localClients.js';
 import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
 
+// This process's own S3 client would print the SDK's Node-version notice on every run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const MiB = 1024 * 1024;
 const SELF = fileURLToPath(import.meta.url);
 const BUCKET = 'logsieve-bench-in';
