@@ -46,6 +46,19 @@ export function findTimestamp(line: string): string | null {
 }
 
 /**
+ * The time of a text line: its first timestamp, else (with `referenceTime`) its first year-less
+ * stamp with the year inferred, flagged `yearInferred`.
+ *
+ * @example lineTime('Nov 26 06:29:03 web sshd[7]: error', Date.UTC(2026, 10, 27)) // { timestamp: '2026-11-26T06:29:03.000Z', yearInferred: true }
+ */
+export function lineTime(line: string, referenceTime: number | undefined): { timestamp: string | null; yearInferred?: true } {
+  const timestamp = findTimestamp(line);
+  if (timestamp !== null || referenceTime === undefined) return { timestamp };
+  const inferred = findYearlessTimestamp(line, referenceTime);
+  return inferred === null ? { timestamp: null } : { timestamp: inferred, yearInferred: true };
+}
+
+/**
  * The first year-less stamp (`Nov 26 06:29:03`, as syslog RFC 3164 writes) in the first 120
  * characters of a line, as ISO 8601 UTC with the year inferred from `referenceTime` (see
  * {@link yearlessTimestamp}), or null.

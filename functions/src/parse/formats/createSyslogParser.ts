@@ -1,5 +1,5 @@
 import { LEVEL_RANK, SYSLOG_SEVERITY } from '../constants.js';
-import { findTimestamp, yearlessTimestamp } from '../findTimestamp.js';
+import { findTimestamp, lineTime, yearlessTimestamp } from '../findTimestamp.js';
 import type { ErrorClass, LineParser, LineParserOptions, ParsedLine } from '../types.js';
 import { createTextParser } from './createTextParser.js';
 
@@ -63,11 +63,7 @@ export function createSyslogParser(options: LineParserOptions = {}): LineParser 
         };
       }
       // No PRI (a /var/log file) or no valid header: the time as the text parser reads it.
-      const { timestamp, yearInferred } = text.parse(line);
-      return {
-        level: null, class: 'none', timestamp, message: line.trim(), fields: {}, failed: line.charCodeAt(0) === 60,
-        ...(yearInferred === true ? { yearInferred } : {}),
-      };
+      return { level: null, class: 'none', message: line.trim(), fields: {}, failed: line.charCodeAt(0) === 60, ...lineTime(line, referenceTime) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { LEVEL_RANK } from '../constants.js';
-import { findTimestamp, findYearlessTimestamp } from '../findTimestamp.js';
+import { lineTime } from '../findTimestamp.js';
 import type { ErrorClass, LineParser, LineParserOptions, LogFormat, ParsedLine } from '../types.js';
 import { findLevelToken } from './findLevelToken.js';
 
@@ -85,12 +85,10 @@ export function createTextParser(format: LogFormat = 'text', options: LineParser
       const header = HEADER.exec(text)?.[0] ?? '';
       // A UUID in the header is the request id of Lambda runtimes (Node, Python, Java).
       const requestId = UUID.exec(header)?.[0];
-      let timestamp = findTimestamp(text);
-      const yearInferred = timestamp === null && referenceTime !== undefined && (timestamp = findYearlessTimestamp(text, referenceTime)) !== null;
       return {
-        level: null, class: 'none', timestamp, message: messageOf(text, header),
+        level: null, class: 'none', message: messageOf(text, header),
         fields: requestId === undefined ? {} : { requestId },
-        ...(yearInferred ? { yearInferred } : {}),
+        ...lineTime(text, referenceTime),
       };
     },
   };
