@@ -154,8 +154,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
 
 /**
  * Passes records through, counting them by level, and ends the stream quietly at corrupt or
- * truncated input, handing the error to `onError`, so the records found before the damage are
- * still written.
+ * truncated input or a stop of the reading, handing the error to `onError`, so the records found
+ * before it are still written.
  */
 async function* tallyRecords(
   found: AsyncIterable<ErrorRecord[]>,
