@@ -1,12 +1,10 @@
 import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
-import { createRedactor } from './createRedactor.js';
+import { createRedactor, isNotSecret, secretFieldKind } from './createRedactor.js';
 import { detached } from './detached.js';
 import type { ErrorGroups } from './ErrorGroups.js';
 import { groupKey } from './groupKey.js';
 import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
-
-const ESCAPE_THAT_HIDES = /\\[u/]/;
 
 /** Entries of the message → group cache; it is cleared when full. */
 const GROUP_CACHE_SIZE = 4_096;
@@ -64,17 +62,21 @@ export function createRecordBuilder(options: {
     // Redact before capping, so that a cap cannot cut a secret into a shape the patterns miss.
     const redacted = redactor(event.text, count);
     const raw = capUtf8(redacted, rules.maxRawBytes);
-    // Message, fields and template are cut from the raw text. When the raw text had no secret and no
-    // escape that JSON decoding could turn into a pattern's character (`\u0041KIA`, `https:\/\/`),
-    // they cannot have one either.
-    const derivedClean = redacted === event.text && !ESCAPE_THAT_HIDES.test(event.text);
-    const scrub = derivedClean ? (v: string): string => v : (v: string): string => redactor(v, count);
+    // Message, fields and template are redacted on their own, whether or not `raw` changed: they are
+    // decoded (JSON escapes, a JSON body inside a string field), so a secret that the raw text hides
+    // behind escapes is plain in them.
+    const scrub = (v: string): string => redactor(v, count);
     let message = scrub(event.parsed.message);
     if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
     const fields: Record<string, FieldValue> = {};
     for (const k in event.parsed.fields) {
       const v = event.parsed.fields[k]!;
-      fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
+      // A parsed field has lost its `key=` context (logfmt `password=x`), so its name decides.
+      const byName = v === null || typeof v === 'boolean' ? undefined : secretFieldKind(k, rules.redaction);
+      if (byName !== undefined && !isNotSecret(String(v))) {
+        count(byName);
+        fields[k] = `[REDACTED:${byName}]`;
+      } else fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
     }
     const origin = event.origin;
     if (origin !== undefined) {

@@ -57,7 +57,9 @@ export type RedactionKind =
   | 'bearer-token'
   | 'authorization-header'
   | 'url-password'
-  | 'private-key';
+  | 'private-key'
+  | 'session-cookie'
+  | 'card-number';
 
 /** The S3 object a record came from. */
 export interface SourceRef {
