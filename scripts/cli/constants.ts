@@ -19,6 +19,8 @@ export const EXIT = {
   badConfig: 5,
   /** The input is corrupt or truncated: outputs were written for what could be read. */
   corruptInput: 6,
+  /** An output file exists and is not a previous output of logsieve (`--force` overwrites it). */
+  outputExists: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -33,6 +35,7 @@ Exit codes:
   4  endpoint unreachable (AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT / LocalStack not available)
   5  bad configuration (--config rules file or LOGSIEVE_* setting)
   6  input corrupt or truncated (outputs written for what was read)
+  7  an output file exists and is not a logsieve output (--force overwrites it)
 `;
 
 /** Where `logsieve process` writes when `--out` is not given. */
