@@ -76,7 +76,13 @@ export function createRecordBuilder(options: {
       if (byName !== undefined && !isNotSecret(String(v))) {
         count(byName);
         fields[k] = `[REDACTED:${byName}]`;
-      } else fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
+      } else if (typeof v === 'string') fields[k] = capUtf8(scrub(v), rules.maxMessageChars);
+      else if (typeof v === 'number' && v >= 1e12) {
+        // A long number may be a card number (logfmt `pan=4111…`): it is a string once redacted.
+        const text = String(v);
+        const redacted = redactor(text, count);
+        fields[k] = redacted === text ? v : redacted;
+      } else fields[k] = v;
     }
     const origin = event.origin;
     if (origin !== undefined) {
