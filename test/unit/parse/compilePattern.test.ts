@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern } from '../../../functions/src/parse/compilePattern.js';
+import { compilePattern, requiredLiteral } from '../../../functions/src/parse/compilePattern.js';
 import { RulesConfigError } from '../../../functions/src/parse/errors.js';
 import { parseRules } from '../../../functions/src/parse/parseRules.js';
 
@@ -40,5 +41,29 @@ describe('compilePattern', () => {
     expect((error as Error).message).toMatch(/^rules\.exclude\[1\]: expected a regular expression RE2 can run in linear time .*backreferences or lookaround/);
     expect(() => parseRules({ errorPatterns: ['(?=.*x)y+'] })).toThrow(/errorPatterns\[0\]/);
     expect(compilePattern('error(?! budget)', 'errorPatterns[0]').test('error budget')).toBe(false);
+  });
+
+  it('finds the literal every match must contain, or none when unsure', () => {
+    expect(requiredLiteral('timed? ?out after \\d+ ?ms')).toBe('out after ');
+    expect(requiredLiteral('Caused by: java\\.lang\\.\\w+Exception')).toBe('Caused by: java.lang.');
+    expect(requiredLiteral('ab+cde')).toBe('cde');
+    for (const source of ['(a+)+$', 'abc|def', 'x?y?z?', 'ab\\d+']) expect(requiredLiteral(source)).toBeUndefined();
+  });
+
+  it('answers as V8 does on the lines it is given (property: random patterns of literals, classes, groups, quantifiers)', () => {
+    const atom = fc.constantFrom('a', 'b', 'ab', 'Ab ', 'x', ' ', '\\d', '\\.', '.', '[ab]', '[^b]', '(a|bx)', '(?:ab)');
+    const quantifier = fc.constantFrom('', '', '', '?', '*', '+', '{1,2}');
+    const pattern = fc.array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 6 }).chain((parts) =>
+      fc.tuple(fc.constantFrom('', '^'), fc.constant(parts.map(([a, q]) => a + q).join('')), fc.constantFrom('', '$'), fc.constantFrom('', '|b1')),
+    ).map(([start, body, end, alt]) => `${start}${body}${end}${alt}`);
+    const text = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', 'x', ' ', '1', '.', '\n'), maxLength: 24 });
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 8 }), (source, texts) => {
+        const ours = compilePattern(source, 'errorPatterns[0]');
+        const v8 = new RegExp(source, 'i');
+        for (const t of texts) expect(ours.test(t), `${source} on ${JSON.stringify(t)} (${ours.engine})`).toBe(v8.test(t));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
