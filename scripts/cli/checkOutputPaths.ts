@@ -28,7 +28,7 @@ const OUTPUT_STARTS = ['{"schema":"logsieve.error/1"', '{\n  "schema": "logsieve
  * most, so that `<base>.errors.ndjson.gz.<pid>.partial` still fits in a 255-byte file name and two
  * long names that share a beginning do not collide.
  *
- * @example outputBaseName('logs/' + 'x'.repeat(250) + '.log') // 'xxx…xxx~3f2a…' (206 bytes)
+ * @example outputBaseName('logs/' + 'x'.repeat(250) + '.log') // 'xxx…xxx~3f2a…' (222 bytes)
  */
 export function outputBaseName(key: string): string {
   const base = path.basename(key) || 'object';

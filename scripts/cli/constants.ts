@@ -30,7 +30,7 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  other failure (see the message)
-  2  bad arguments (usage error)
+  2  bad arguments (usage error); an output that is the input file; an output name too long
   3  input file, bucket or object not found; no \`logsieve up\` state
   4  endpoint unreachable (AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT / LocalStack not available)
   5  bad configuration (--config rules file or LOGSIEVE_* setting)

@@ -111,4 +111,20 @@ describe('redaction of planted secrets', () => {
       { numRuns: 60 },
     );
   });
+
+  it('redacts a secret that starts before the raw and message caps and runs far past them, on a 1 MiB line', async () => {
+    const config = { rules: parseRules({}), maxLineBytes: 1024 * 1024, longLines: 'truncate' as const };
+    const pem = `-----BEGIN RSA PRIVATE KEY----- ${'QzPEM'.repeat(8_000)} -----END RSA PRIVATE KEY-----`;
+    const lines = [
+      `ERROR ${'x'.repeat(8_150)} password="${'QzLONG'.repeat(5_000)}" tail ${'y'.repeat(1024 * 1024 - 40_000)}`,
+      `ERROR ${'m'.repeat(1_000)} ${pem}`,
+    ];
+    const outDir = await mkdtemp(path.join(tmpdir(), 'logsieve-secrets-'));
+    const done = await processToDirectory({ bytes: bytesOf(`${lines.join('\n')}\n`), ref: { bucket: '', key: 'long.log' }, config, outDir });
+    const records = gunzipSync(await readFile(done.errorsPath)).toString('utf8');
+    const outputs = [records, await readFile(done.summaryPath, 'utf8'), await readFile(done.reportPath, 'utf8')].join('\n');
+    expect(done.summary.counts.records).toBe(2);
+    expect(outputs).not.toMatch(/QzLONG|QzPEM/);
+    expect(records.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as ErrorRecord).truncated)).toEqual([true, true]);
+  });
 });
