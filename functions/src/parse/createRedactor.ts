@@ -20,8 +20,8 @@ interface Pattern {
 
 const mark = (kind: RedactionKind): string => `[REDACTED:${kind}]`;
 
-/** Values that are not secrets: empty, null-ish, booleans, masks, already redacted. */
-const NOT_SECRET = /^(?:|null|none|nil|undefined|true|false|-|\*+|<redacted>|\[redacted.*)$/i;
+/** Values that are not secrets: empty, null-ish, booleans, masks (a template's `<*>` too), already redacted. */
+const NOT_SECRET = /^(?:|null|none|nil|undefined|true|false|-|\*+|<\*>|<redacted>|\[redacted.*)$/i;
 
 // How a key is quoted: nothing, `"`, `'`, or `\"` (`\\\"`…) when the key/value pair is itself JSON
 // written inside a JSON string (`"body":"{\"password\": \"x\"}"`).
