@@ -1,6 +1,6 @@
 /**
  * `npm run bench:regex`: what the linear patterns cost (issue 13, class 1), in one process, medians
- * of 5 runs. Prints a table, then one JSON line.
+ * of 7 runs (the two arms of a comparison alternate). Prints a table, then one JSON line.
  *
  * - redactor on ordinary lines (a generated app log: INFO/WARN/ERROR, URLs, `token` words), lines/s,
  *   against the redactor before issue 13 (read from git, commit `93cef1a`) in the same run;
@@ -25,7 +25,7 @@ import type { RedactionRules } from '../functions/src/parse/types.js';
 import { HOSTILE_LINES } from '../scripts/local/hostileLines.js';
 
 const BASELINE_COMMIT = '93cef1a';
-const RUNS = 5;
+const RUNS = 7;
 const MiB = 1024 * 1024;
 
 function median(xs: number[]): number {
@@ -77,19 +77,32 @@ const lines = ordinaryLines(200_000);
 const none = (): void => {};
 const linesPerSec = (ms: number): number => Math.round((lines.length / ms) * 1000);
 
-const redactorNew = linesPerSec(time(() => lines.forEach((l) => redact(l, none))));
-const redactorOld = oldRedact ? linesPerSec(time(() => lines.forEach((l) => oldRedact(l, none)))) : undefined;
+/** Median times of `a` and `b`, run alternately ({@link RUNS} each) so that machine drift hits both alike. */
+function paired(a: () => void, b: () => void): [number, number] {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  a();
+  b();
+  for (let r = 0; r < RUNS; r++) {
+    for (const [work, into] of [[a, ta], [b, tb]] as const) {
+      const t = performance.now();
+      work();
+      into.push(performance.now() - t);
+    }
+  }
+  return [median(ta), median(tb)];
+}
+
+const [newMs, oldMs] = paired(() => lines.forEach((l) => redact(l, none)), () => lines.forEach((l) => (oldRedact ?? redact)(l, none)));
+const redactorNew = linesPerSec(newMs);
+const redactorOld = oldRedact ? linesPerSec(oldMs) : undefined;
 
 const PATTERNS = ['OutOfMemory', 'payment failed|Task timed out', 'timed? ?out after \\d+ ?ms', 'upstream \\S+ returned 5\\d\\d'];
 const patterns = PATTERNS.map((source) => {
   const native = new RegExp(source, 'i');
   const linear = compilePattern(source, 'errorPatterns[0]');
-  return {
-    source,
-    engine: linear.engine,
-    native: linesPerSec(time(() => lines.forEach((l) => native.test(l)))),
-    linear: linesPerSec(time(() => lines.forEach((l) => linear.test(l)))),
-  };
+  const [nativeMs, linearMs] = paired(() => lines.forEach((l) => native.test(l)), () => lines.forEach((l) => linear.test(l)));
+  return { source, engine: linear.engine, native: linesPerSec(nativeMs), linear: linesPerSec(linearMs) };
 });
 
 const worst = HOSTILE_LINES.map((h) => {
