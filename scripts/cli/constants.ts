@@ -19,6 +19,8 @@ export const EXIT = {
   badConfig: 5,
   /** The input is corrupt or truncated: outputs were written for what could be read. */
   corruptInput: 6,
+  /** An output file exists and is not a previous output of logsieve (`--force` overwrites it). */
+  outputExists: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -28,11 +30,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  other failure (see the message)
-  2  bad arguments (usage error)
+  2  bad arguments (usage error); an output that is the input file; an output name too long
   3  input file, bucket or object not found; no \`logsieve up\` state
   4  endpoint unreachable (AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT / LocalStack not available)
   5  bad configuration (--config rules file or LOGSIEVE_* setting)
   6  input corrupt or truncated (outputs written for what was read)
+  7  an output file exists and is not a logsieve output (--force overwrites it)
 `;
 
 /** Where `logsieve process` writes when `--out` is not given. */

@@ -69,3 +69,14 @@ export class CorruptInputError extends CliError {
     super(`${input}: input is corrupt or truncated: ${reason} (outputs written for what was read)`, EXIT.corruptInput);
   }
 }
+
+/** An output file exists and is not a previous output of logsieve; `--force` overwrites it. */
+export class OutputExistsError extends CliError {
+  override name = 'OutputExistsError';
+  constructor(
+    /** The existing file. */
+    readonly path: string,
+  ) {
+    super(`refusing to overwrite ${path}: it exists and is not a logsieve output (use --force to overwrite it)`, EXIT.outputExists);
+  }
+}

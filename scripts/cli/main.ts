@@ -88,7 +88,8 @@ function buildProgram(io: CliIO): Command {
     .option('--errors-out <file>', 'write the error records to this NDJSON file (gzip when it ends in .gz)')
     .option('--config <file>', 'rules JSON file (see functions/src/parse/README.md)')
     .option('--json', 'print only the summary JSON on stdout', false)
-    .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean }) => {
+    .option('--force', 'overwrite existing output files that are not logsieve outputs (never the input)', false)
+    .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean; force: boolean }) => {
       await processCommand(input, opts, io);
     });
 

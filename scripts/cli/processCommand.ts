@@ -26,6 +26,8 @@ export interface ProcessCommandOptions {
   config?: string | undefined;
   /** Print only the summary JSON on stdout. */
   json?: boolean | undefined;
+  /** Overwrite existing local files that are not logsieve outputs (never the input itself). */
+  force?: boolean | undefined;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface ProcessCommandOptions {
  * or to `s3://bucket/prefix/` through the Lambda's own `processObject` (always reprocessing: a
  * person asked). A local input with local outputs needs no AWS at all. Prints a readable summary,
  * or with `--json` only the summary JSON; a corrupt input still writes its outputs, then fails with
- * {@link CorruptInputError}.
+ * {@link CorruptInputError}. Local outputs never overwrite the input, nor (without `force`) a file
+ * that is not a logsieve output: both are refused before any byte is read.
  *
  * @example await processCommand('app.log.gz', { out: 'out', json: true }, io);
  */
@@ -61,11 +64,12 @@ export async function processCommand(input: string, options: ProcessCommandOptio
     identity?: { etag?: string; versionId?: string },
     resumes?: () => number,
     referenceTime?: Date,
+    inputPath?: string,
   ): Promise<{ summary: Summary; where: OutputLocations }> => {
     const bar = progress(size, path.basename(ref.key));
     try {
       const done = await processToDirectory({
-        bytes, ref, identity, size, resumes, referenceTime, config, outDir: out, errorsOut: options.errorsOut, signal: io.signal, onProgress: (f) => bar.update(f),
+        bytes, ref, identity, size, resumes, referenceTime, config, outDir: out, errorsOut: options.errorsOut, inputPath, force: options.force, signal: io.signal, onProgress: (f) => bar.update(f),
       });
       return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
     } finally {
@@ -112,7 +116,7 @@ export async function processCommand(input: string, options: ProcessCommandOptio
       throw err;
     });
     if (!info.isFile()) throw new NotFoundError(input, `${input}: not a file`);
-    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size, undefined, undefined, info.mtime));
+    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size, undefined, undefined, info.mtime, input));
   }
 
   io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, where));

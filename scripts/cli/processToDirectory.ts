@@ -9,6 +9,7 @@ import type { Progress } from '../../functions/src/pipeline/analyzeBytes.js';
 import { analyzeBytes } from '../../functions/src/pipeline/analyzeBytes.js';
 import { buildSummary } from '../../functions/src/pipeline/buildSummary.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
+import { checkOutputPaths, outputBaseName } from './checkOutputPaths.js';
 import type { ProgressFigures } from './createProgressBar.js';
 
 /** Options of {@link processToDirectory}. */
@@ -24,6 +25,10 @@ export interface ProcessToDirectoryOptions {
   outDir: string;
   /** Error records file instead of the one in `outDir`; gzip when it ends in `.gz`. */
   errorsOut?: string | undefined;
+  /** The local input file, never to be written over (compared by device and inode). */
+  inputPath?: string | undefined;
+  /** Overwrite existing files that are not logsieve outputs (default: refuse them). */
+  force?: boolean | undefined;
   signal?: AbortSignal;
   /** When the object was written (LastModified, a file's mtime): the year of year-less stamps. */
   referenceTime?: Date | undefined;
@@ -45,17 +50,30 @@ export interface DirectoryOutputs {
  * The local twin of `processObject`: the same `analyzeBytes` pipeline, with the error records
  * written to a local NDJSON file and the HTML report and JSON summary next to it (summary last,
  * each written under a temporary name and renamed, so a file that exists is whole). Names are the
- * source's base name plus `.summary.json`, `.report.html`, `.errors.ndjson.gz`.
+ * source's base name plus `.summary.json`, `.report.html`, `.errors.ndjson.gz`; a base name too long
+ * for the file system is cut and given a hash (`outputBaseName`). Before any byte is read it
+ * refuses an output that is the input file, or an existing file that is not a logsieve output
+ * unless `force` (`checkOutputPaths`).
  *
  * @example const out = await processToDirectory({ bytes: createReadStream(file), ref: { bucket: '', key: file }, config, outDir: 'logsieve-out' });
  */
 export async function processToDirectory(options: ProcessToDirectoryOptions): Promise<DirectoryOutputs> {
   const { ref, config, signal } = options;
   const startedAt = new Date();
-  const base = path.join(options.outDir, path.basename(ref.key) || 'object');
+  const base = path.join(options.outDir, outputBaseName(ref.key));
   const summaryPath = `${base}.summary.json`;
   const reportPath = `${base}.report.html`;
   const errorsPath = options.errorsOut ?? `${base}.errors.ndjson.gz`;
+  await checkOutputPaths({
+    input: options.inputPath,
+    outDir: options.outDir,
+    files: [
+      { path: summaryPath, what: 'summary' },
+      { path: reportPath, what: 'report' },
+      { path: errorsPath, what: options.errorsOut === undefined ? 'error records' : '--errors-out' },
+    ],
+    force: options.force === true,
+  });
   await mkdir(options.outDir, { recursive: true });
 
   const figures: ProgressFigures = { bytesIn: 0, bytesOut: 0, lines: 0, errors: 0 };

@@ -1,4 +1,14 @@
+import { REDACTION_KINDS } from '../parse/constants.js';
+import { createRedactor } from '../parse/createRedactor.js';
 import type { Summary } from '../pipeline/types.js';
+
+/**
+ * The report shows text that comes from the input: samples (already redacted with the records) and
+ * the failure reason (an error message may quote the bytes it choked on). Both are redacted again
+ * here with every kind, whatever the rules, so that the page a person opens never shows a secret.
+ */
+const redact = createRedactor({ enabled: true, kinds: [...REDACTION_KINDS] });
+const clean = (text: string): string => redact(text, () => {});
 
 /** Bars drawn in the errors-over-time chart; longer ranges are merged into wider buckets. */
 const MAX_BARS = 120;
@@ -12,7 +22,7 @@ const MAX_BARS = 120;
 export function renderReport(summary: Summary): string {
   const { source, counts, time, topGroups, processing } = summary;
   const status =
-    summary.status === 'complete' ? '<span class="ok">complete</span>' : `<span class="bad">failed</span>: ${esc(summary.reason ?? '')}`;
+    summary.status === 'complete' ? '<span class="ok">complete</span>' : `<span class="bad">failed</span>: ${esc(clean(summary.reason ?? ''))}`;
   const rows: Array<[string, string]> = [
     ['lines', n(counts.lines)],
     ['error records', n(counts.errors)],
@@ -35,7 +45,7 @@ export function renderReport(summary: Summary): string {
     .map(
       (g) =>
         `<tr><td class="n">${n(g.count)}</td><td>${esc(g.level)} / ${esc(g.class)}</td><td><code>${esc(g.template)}</code>` +
-        `<div class="sample">line ${g.sample.firstLine}: ${esc(g.sample.message)}</div></td>` +
+        `<div class="sample">line ${g.sample.firstLine}: ${esc(clean(g.sample.message))}</div></td>` +
         `<td class="t">${esc(g.firstSeen.timestamp ?? `line ${g.firstSeen.line}`)}<br>${esc(g.lastSeen.timestamp ?? `line ${g.lastSeen.line}`)}</td></tr>`,
     )
     .join('\n');

@@ -32,6 +32,7 @@ export const OPT_IN_CLASSES: readonly ErrorClass[] = ['vpc-reject', 'vpc-nodata'
 
 export const REDACTION_KINDS: readonly RedactionKind[] = [
   'aws-access-key-id', 'secret-value', 'bearer-token', 'authorization-header', 'url-password', 'private-key',
+  'session-cookie', 'card-number',
 ];
 
 export const DEFAULTS = {

@@ -1,12 +1,23 @@
 import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
-import { createRedactor } from './createRedactor.js';
+import { createRedactor, isNotSecret, secretFieldKind } from './createRedactor.js';
 import { detached } from './detached.js';
 import type { ErrorGroups } from './ErrorGroups.js';
 import { groupKey } from './groupKey.js';
 import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
 
-const ESCAPE_THAT_HIDES = /\\[u/]/;
+/**
+ * Characters kept past a cap before redacting, then cut: a secret that starts before the cap ends
+ * within this (URL user info is at most 512 characters) or is redacted to the end of the text (key
+ * blocks, quoted and bare values), so the cut text is redacted as the whole would be, at the cost of
+ * the kept part rather than of a 1 MiB line.
+ */
+const REDACT_MARGIN = 16 * 1024;
+
+/** `text` cut to `cap` + {@link REDACT_MARGIN} characters, for redaction before the real cap. */
+function head(text: string, cap: number): string {
+  return text.length > cap + REDACT_MARGIN ? text.slice(0, cap + REDACT_MARGIN) : text;
+}
 
 /** Entries of the message → group cache; it is cleared when full. */
 const GROUP_CACHE_SIZE = 4_096;
@@ -62,19 +73,30 @@ export function createRecordBuilder(options: {
       return null;
     }
     // Redact before capping, so that a cap cannot cut a secret into a shape the patterns miss.
-    const redacted = redactor(event.text, count);
+    const kept = head(event.text, rules.maxRawBytes);
+    const redacted = redactor(kept, count);
     const raw = capUtf8(redacted, rules.maxRawBytes);
-    // Message, fields and template are cut from the raw text. When the raw text had no secret and no
-    // escape that JSON decoding could turn into a pattern's character (`\u0041KIA`, `https:\/\/`),
-    // they cannot have one either.
-    const derivedClean = redacted === event.text && !ESCAPE_THAT_HIDES.test(event.text);
-    const scrub = derivedClean ? (v: string): string => v : (v: string): string => redactor(v, count);
-    let message = scrub(event.parsed.message);
+    // Message, fields and template are redacted on their own, whether or not `raw` changed: they are
+    // decoded (JSON escapes, a JSON body inside a string field), so a secret that the raw text hides
+    // behind escapes is plain in them.
+    const scrub = (v: string): string => redactor(v, count);
+    let message = scrub(head(event.parsed.message, rules.maxMessageChars));
     if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
     const fields: Record<string, FieldValue> = {};
     for (const k in event.parsed.fields) {
       const v = event.parsed.fields[k]!;
-      fields[k] = typeof v === 'string' ? capUtf8(scrub(v), rules.maxMessageChars) : v;
+      // A parsed field has lost its `key=` context (logfmt `password=x`), so its name decides.
+      const byName = v === null || typeof v === 'boolean' ? undefined : secretFieldKind(k, rules.redaction);
+      if (byName !== undefined && !isNotSecret(String(v))) {
+        count(byName);
+        fields[k] = `[REDACTED:${byName}]`;
+      } else if (typeof v === 'string') fields[k] = capUtf8(scrub(head(v, rules.maxMessageChars)), rules.maxMessageChars);
+      else if (typeof v === 'number' && v >= 1e12) {
+        // A long number may be a card number (logfmt `pan=4111…`): it is a string once redacted.
+        const text = String(v);
+        const redacted = redactor(text, count);
+        fields[k] = redacted === text ? v : redacted;
+      } else fields[k] = v;
     }
     const origin = event.origin;
     if (origin !== undefined) {
@@ -114,7 +136,7 @@ export function createRecordBuilder(options: {
       groupId,
       fields,
       raw,
-      truncated: event.truncated || raw.length !== redacted.length,
+      truncated: event.truncated || kept !== event.text || raw.length !== redacted.length,
     };
     stats.records++;
     const ts = record.timestamp;

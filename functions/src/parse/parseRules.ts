@@ -1,6 +1,7 @@
+import { compilePattern } from './compilePattern.js';
 import { DEFAULTS, ERROR_CLASSES, LEVEL_RANK, OPT_IN_CLASSES, REDACTION_KINDS } from './constants.js';
 import { RulesConfigError } from './errors.js';
-import type { ErrorClass, MinLevel, RedactionKind, Rules } from './types.js';
+import type { ErrorClass, MinLevel, RedactionKind, Rules, UserPattern } from './types.js';
 
 const TOP_KEYS = [
   'version', 'include', 'exclude', 'minLevel', 'errorPatterns', 'errorClasses', 'multiline', 'redaction',
@@ -12,6 +13,8 @@ const TOP_KEYS = [
  * Every field is optional; defaults: `minLevel` `error`, all classes but `vpc-*`, multi-line on
  * (200 lines, 64 KiB), redaction on (all kinds), `maxRawBytes` 8 192, `maxMessageChars` 1 024,
  * `topGroups` 20. Unknown fields are rejected so that a typo does not silently do nothing.
+ * Patterns (`include`, `exclude`, `errorPatterns`) are case-insensitive and linear in the text
+ * (`compilePattern`: V8 without quantifiers, RE2 otherwise).
  *
  * @throws RulesConfigError naming the bad field, what was expected and what came.
  * @example
@@ -109,16 +112,9 @@ function stringArray(value: unknown, field: string): string[] {
   return value as string[];
 }
 
-function regexArray(value: unknown, field: string): RegExp[] {
+function regexArray(value: unknown, field: string): UserPattern[] {
   if (value === undefined) return [];
-  return stringArray(value, field).map((source, i) => {
-    try {
-      // No `g` flag: `test` must not carry lastIndex from one line to the next.
-      return new RegExp(source, 'i');
-    } catch (cause) {
-      throw new RulesConfigError(`${field}[${i}]`, 'a valid regular expression', source, { cause });
-    }
-  });
+  return stringArray(value, field).map((source, i) => compilePattern(source, `${field}[${i}]`));
 }
 
 function positiveInt(value: unknown, field: string, fallback: number): number {

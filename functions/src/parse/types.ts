@@ -57,7 +57,9 @@ export type RedactionKind =
   | 'bearer-token'
   | 'authorization-header'
   | 'url-password'
-  | 'private-key';
+  | 'private-key'
+  | 'session-cookie'
+  | 'card-number';
 
 /** The S3 object a record came from. */
 export interface SourceRef {
@@ -120,16 +122,26 @@ export interface RedactionRules {
   kinds: RedactionKind[];
 }
 
+/**
+ * A compiled user pattern of the rules: case-insensitive, linear in the text it tests
+ * (`compilePattern`). `engine` says which: `v8` (a pattern without quantifiers) or `re2`.
+ */
+export interface UserPattern {
+  readonly source: string;
+  readonly engine: 'v8' | 're2';
+  test(text: string): boolean;
+}
+
 /** Validated rules, as returned by `parseRules`. */
 export interface Rules {
   /** When not empty, a record is kept only if its raw text matches one of these. */
-  include: RegExp[];
+  include: UserPattern[];
   /** A record whose raw text matches one of these is dropped (counted in `excluded`). */
-  exclude: RegExp[];
+  exclude: UserPattern[];
   /** Lowest level that becomes a record. Default `error`. */
   minLevel: MinLevel;
   /** Extra patterns: a line matching one is an error of class `pattern`. Costs one regex test per line. */
-  errorPatterns: RegExp[];
+  errorPatterns: UserPattern[];
   /** Classes that can become records. Default: all except the `vpc-*` classes. */
   errorClasses: ErrorClass[];
   multiline: MultilineRules;

@@ -67,4 +67,15 @@ describe('renderReport', () => {
     expect(html.match(/<rect /g)).toHaveLength(120);
     expect(html).toContain('max 5 per 5 min');
   });
+
+  it('never shows a secret in the failure reason or a sample, even one the rules left alone', () => {
+    const base = summary();
+    const html = renderReport(summary({
+      status: 'failed',
+      reason: 'Unexpected token in "password": "Zq1hunter" at byte 5',
+      topGroups: [{ ...base.topGroups[0]!, sample: { ...base.topGroups[0]!.sample, message: 'cannot connect redis://:Zq2pw@cache:6379' } }],
+    }));
+    expect(html).not.toMatch(/Zq1hunter|Zq2pw/);
+    expect(html).toContain('[REDACTED:url-password]');
+  });
 });

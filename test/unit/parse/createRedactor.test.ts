@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../functions/src/parse/createRedactor.js';
+import { REDACTION_KINDS } from '../../../functions/src/parse/constants.js';
 import type { RedactionKind } from '../../../functions/src/parse/types.js';
 
 function redactAll(text: string, kinds?: RedactionKind[]): { out: string; counts: string[] } {
   const counts: string[] = [];
-  const redact = createRedactor({ enabled: true, kinds: kinds ?? ['aws-access-key-id', 'secret-value', 'bearer-token', 'authorization-header', 'url-password', 'private-key'] });
+  const redact = createRedactor({ enabled: true, kinds: kinds ?? [...REDACTION_KINDS] });
   return { out: redact(text, (k) => counts.push(k)), counts };
 }
 
@@ -20,6 +21,17 @@ describe('createRedactor', () => {
     ['connect postgres://app:s3cr3t@db:5432/x', 's3cr3t', 'url-password'],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY----- after', 'MIIEow', 'private-key'],
     ['-----BEGIN PRIVATE KEY-----\nMIIEcut', 'MIIEcut', 'private-key'],
+    // Issue 13's examples.
+    ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG', 'wJalrXUtnFEMI', 'secret-value'],
+    ['login password = "hunter2"', 'hunter2', 'secret-value'],
+    ['SECRET_KEY=django-insecure-abc', 'django-insecure', 'secret-value'],
+    ['redis://:pw0rd@cache:6379/0', 'pw0rd', 'url-password'],
+    ['postgres://user:pa/ss@host/db', 'pa/ss', 'url-password'],
+    ['{"body":"{\\"password\\": \\"x\\"}"}', 'x\\"', 'secret-value'],
+    ['-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----', 'lQOYBF', 'private-key'],
+    ['paid with 4111 1111 1111 1111 today', '4111 1111', 'card-number'],
+    ['Cookie: theme=dark; PHPSESSID=q3h2k1; x=1', 'q3h2k1', 'session-cookie'],
+    ['Set-Cookie: connect.sid=s%3Aabc.def; Path=/; HttpOnly', 's%3Aabc', 'session-cookie'],
   ])('redacts %j', (text, secret, kind) => {
     const { out, counts } = redactAll(text);
     expect(out).not.toContain(secret);
@@ -55,5 +67,28 @@ describe('createRedactor', () => {
     const { out } = redactAll('Authorization: Bearer abcdefghijkl password="p w" https://a:b@h/');
     expect(redactAll(out).out).toBe(out);
     expect(redactAll(out).counts).toEqual([]);
+  });
+
+  it('keeps JSON valid: marks go inside strings, bare secret values become strings', () => {
+    for (const line of [
+      '{"password":12345,"card":4111111111111111,"n":[5500000000000004]}',
+      '{"msg":"{\\"password\\": 12345}"}',
+      '{"key":"-----BEGIN RSA PRIVATE KEY-----\\nMIIE\\nabc","next":1}',
+      '{"url":"redis://:pw@h","auth":"Bearer abcdefghij"}',
+    ]) {
+      const { out, counts } = redactAll(line);
+      expect(counts.length).toBeGreaterThan(0);
+      expect(() => JSON.parse(out), out).not.toThrow();
+    }
+    expect(redactAll('{"password":12345}').out).toBe('{"password":"[REDACTED:secret-value]"}');
+  });
+
+  it('does not take ports, timestamps or ids for secrets', () => {
+    for (const text of [
+      'GET http://host:8080/a@b 200', 'ts=1732600000000 took 4111111111111112 ns', 'version 4.1111111111111111',
+      'sessions=3 possessed', 'consider=yes',
+    ]) {
+      expect(redactAll(text).out).toBe(text);
+    }
   });
 });

@@ -29,7 +29,9 @@ export function createVpcFlowParser(): LineParser {
       const c = text.charCodeAt(0);
       if (c >= 48 && c <= 57) return false;
       if (!(text.startsWith('version ') || text.startsWith('${') || /(?:^| )(?:srcaddr|log-status|interface-id)(?: |$)/.test(text)) || /\d/.test(text.slice(0, 8))) return false;
-      names = text.trim().replace(/\$\{([^}]+)\}/g, '$1').split(/\s+/);
+      // `${name}` placeholders: the name stops at the next `$` too, so that a line of `${${${…` is
+      // read once rather than once per `${` (quadratic on a 1 MiB line).
+      names = text.trim().replace(/\$\{([^}$]+)\}/g, '$1').split(/\s+/);
       actionIdx = names.indexOf('action');
       statusIdx = names.indexOf('log-status');
       known = true;
