@@ -16,6 +16,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { PIPELINE_DEFAULTS } from './constants.js';
 import { InfraError } from './errors.js';
@@ -61,6 +62,11 @@ export class LogProcessingPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
     super(scope, id);
+    // The buckets enforce bucket-owner object ownership (no ACLs), so S3 access logs must be granted
+    // by bucket policy. cdk.json of this repository sets the flag for the whole app; an app that
+    // embeds the construct may not, and synth would then fail on the access-logs bucket. Set here,
+    // before any child exists, it applies to this construct's subtree only.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const s = resolvePipelineSettings(props, (key) => this.node.tryGetContext(key));
     this.settings = s;
 
