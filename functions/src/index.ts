@@ -5,8 +5,10 @@
  * async-iterable stages they are built from, and the summary and record types.
  *
  * @example
- * import { analyzeBytes, loadConfig } from 'logsieve';
- * const analysis = await analyzeBytes(createReadStream('app.log.gz'), { config: loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'unused' }), source: { bucket: '', key: 'app.log.gz' } });
+ * import { S3Client } from '@aws-sdk/client-s3';
+ * import { loadConfig, processObject } from 'logsieve';
+ * const config = loadConfig(process.env); // LOGSIEVE_OUTPUT_BUCKET and the other LOGSIEVE_* settings
+ * const result = await processObject({ s3: new S3Client({}), config }, { bucket: 'my-logs', key: 'app/2026/11/26/orders.log.gz' });
  */
 export { processObject } from './pipeline/processObject.js';
 export type { ProcessDeps, ProcessOptions, ProcessResult, Progress } from './pipeline/processObject.js';
