@@ -1,6 +1,10 @@
 export { LogProcessingPipeline } from './lib/LogProcessingPipeline.js';
+export type { LogProcessor } from './lib/LogProcessingPipeline.js';
 export { LogProcessorFunction } from './lib/LogProcessorFunction.js';
 export type { LogProcessorFunctionProps } from './lib/LogProcessorFunction.js';
+export { PrebuiltLogProcessorFunction } from './lib/PrebuiltLogProcessorFunction.js';
+export type { PrebuiltLogProcessorFunctionProps } from './lib/PrebuiltLogProcessorFunction.js';
+export { FUNCTION_BUNDLE } from './lib/functionBundle.js';
 export { LogsieveStack } from './lib/LogsieveStack.js';
 export type { LogsieveStackProps } from './lib/LogsieveStack.js';
 export { resolvePipelineSettings } from './lib/resolvePipelineSettings.js';

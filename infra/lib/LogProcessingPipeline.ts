@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,13 +16,20 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { PIPELINE_DEFAULTS } from './constants.js';
+import { InfraError } from './errors.js';
+import { FUNCTION_BUNDLE } from './functionBundle.js';
 import { LogProcessorFunction } from './LogProcessorFunction.js';
+import { packageRoot } from './packageRoot.js';
+import { PrebuiltLogProcessorFunction } from './PrebuiltLogProcessorFunction.js';
+import type { PrebuiltLogProcessorFunctionProps } from './PrebuiltLogProcessorFunction.js';
 import { resolvePipelineSettings } from './resolvePipelineSettings.js';
 import type { LogProcessingPipelineProps, PipelineSettings } from './types.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The pipeline's function, whichever way its code was built; both carry the bind…() helpers. */
+export type LogProcessor = LogProcessorFunction | PrebuiltLogProcessorFunction;
 
 /** Id of the singleton CDK adds to a stack for notifications on buckets it does not own. */
 const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -48,12 +55,18 @@ export class LogProcessingPipeline extends Construct {
   readonly accessLogsBucket: Bucket | undefined;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly processor: LogProcessorFunction;
+  /** Bundled at synth from the TypeScript source in a clone, from the shipped bundle when installed (see makeProcessor). */
+  readonly processor: LogProcessor;
   readonly alarmTopic: ITopic | undefined;
   readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
   constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
     super(scope, id);
+    // The buckets enforce bucket-owner object ownership (no ACLs), so S3 access logs must be granted
+    // by bucket policy. cdk.json of this repository sets the flag for the whole app; an app that
+    // embeds the construct may not, and synth would then fail on the access-logs bucket. Set here,
+    // before any child exists, it applies to this construct's subtree only.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const s = resolvePipelineSettings(props, (key) => this.node.tryGetContext(key));
     this.settings = s;
 
@@ -127,10 +140,7 @@ export class LogProcessingPipeline extends Construct {
     }
 
     // Function
-    this.processor = new LogProcessorFunction(this, 'Processor', {
-      entry: props.entry ?? path.join(REPO_ROOT, PIPELINE_DEFAULTS.entry),
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      projectRoot: REPO_ROOT,
+    this.processor = makeProcessor(this, props.entry, {
       memorySize: s.memorySize,
       timeout: Duration.seconds(s.timeoutSeconds),
       logRetention: s.logRetentionDays as RetentionDays,
@@ -311,4 +321,26 @@ function handlerEnvironment(s: PipelineSettings): Record<string, string> {
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/**
+ * The processing function: with `entry`, or when the TypeScript source is there (a clone), a
+ * NodejsFunction that bundles it with esbuild at synth; otherwise (an installed package, which ships
+ * no source) the bundle `npm run build` put in dist/function. Fails synth naming both paths when
+ * neither exists.
+ */
+function makeProcessor(scope: Construct, entry: string | undefined, props: Omit<PrebuiltLogProcessorFunctionProps, 'bundleDir'>): LogProcessor {
+  const root = packageRoot();
+  const source = entry ?? path.join(root, PIPELINE_DEFAULTS.entry);
+  if (entry !== undefined || existsSync(source)) {
+    // The repository's lock file pins the bundle's dependencies; an installed package has none (the app's own is found).
+    const lock = path.join(root, 'package-lock.json');
+    const project = existsSync(lock) ? { depsLockFilePath: lock, projectRoot: root } : {};
+    return new LogProcessorFunction(scope, 'Processor', { ...props, entry: source, ...project });
+  }
+  const bundleDir = path.join(root, FUNCTION_BUNDLE.prebuiltDir);
+  if (!existsSync(path.join(bundleDir, 'index.mjs'))) {
+    throw new InfraError(`the processing function has neither its source (${source}) nor its bundle (${bundleDir}/index.mjs): run npm run build`);
+  }
+  return new PrebuiltLogProcessorFunction(scope, 'Processor', { ...props, bundleDir });
 }

@@ -1,10 +1,12 @@
+import { FUNCTION_BUNDLE } from './functionBundle.js';
+
 /**
  * House defaults of the log-processing pipeline. Every one can be changed through construct props
  * or `cdk.json` context (see {@link PIPELINE_CONTEXT_KEYS}); README.md carries the table.
  */
 export const PIPELINE_DEFAULTS = {
-  /** Repository-relative Lambda entry point. */
-  entry: 'functions/handlers/processLog.ts',
+  /** Repository-relative Lambda entry point (TypeScript, bundled at synth when present). */
+  entry: FUNCTION_BUNDLE.entry,
   /** '' = every key in the input bucket. */
   inputPrefix: '',
   /** Empty = any suffix; one notification per suffix otherwise. */

@@ -85,7 +85,10 @@ export interface LogProcessingPipelineProps {
    * per output object. Default false (synth fails instead).
    */
   readonly allowOutputUnderInputPrefix?: boolean;
-  /** Lambda entry file. Default 'functions/handlers/processLog.ts' at the repository root. */
+  /**
+   * Lambda entry file, bundled with esbuild at synth. Default 'functions/handlers/processLog.ts' at
+   * the repository root when it exists, else (an installed package) the pre-built dist/function bundle.
+   */
   readonly entry?: string;
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LOCALSTACK, REPO_ROOT } from '../localstack/constants.js';
 
 /**
@@ -38,6 +39,10 @@ Exit codes:
   7  an output file exists and is not a logsieve output (--force overwrites it)
 `;
 
+/** Levels `--log-level` accepts (Powertools' names, any case). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical', 'silent'] as const;
+export type CliLogLevel = (typeof LOG_LEVELS)[number];
+
 /** Where `logsieve process` writes when `--out` is not given. */
 export const DEFAULT_OUT_DIR = 'logsieve-out';
 
@@ -47,5 +52,9 @@ export const DEFAULT_DEMO_DIR = 'logsieve-demo';
 /** State written by `logsieve up` and read by `watch`, `demo` and `down`; `LOGSIEVE_STATE_FILE` overrides. */
 export const DEFAULT_STATE_FILE = path.join(LOCALSTACK.home, 'up.json');
 
-/** The `bin` shim, run again as the detached LocalStack keeper of `up`. */
-export const CLI_SHIM = path.join(REPO_ROOT, 'scripts', 'logsieve.mjs');
+/**
+ * The command `up` runs again as its detached LocalStack keeper: the running bundle when this is
+ * the built CLI (dist/cli/logsieve.mjs, where esbuild put this module), else the repository's tsx
+ * shim that runs the TypeScript source.
+ */
+export const CLI_SHIM = import.meta.url.endsWith('.ts') ? path.join(REPO_ROOT, 'scripts', 'logsieve.mjs') : fileURLToPath(import.meta.url);

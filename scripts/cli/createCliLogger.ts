@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
+import type { CliLogLevel } from './constants.js';
+import { LOG_LEVELS } from './constants.js';
 
-/** Levels `--log-level` accepts (Powertools' names, any case). */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical', 'silent'] as const;
-export type CliLogLevel = (typeof LOG_LEVELS)[number];
+// In constants.ts so that main.ts can list them without loading Powertools; re-exported for the commands.
+export { LOG_LEVELS };
+export type { CliLogLevel };
 
 /** Options of {@link createCliLogger}. */
 export interface CliLoggerOptions {

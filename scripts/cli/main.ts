@@ -1,15 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { endpointFromEnv } from '../local/clientsFromEnv.js';
-import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP } from './constants.js';
-import type { CliLogLevel } from './createCliLogger.js';
-import { LOG_LEVELS } from './createCliLogger.js';
-import { demoCommand } from './demoCommand.js';
-import { downCommand } from './downCommand.js';
-import { processCommand } from './processCommand.js';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { CliLogLevel } from './constants.js';
+import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP, LOG_LEVELS } from './constants.js';
 import { toCliError } from './toCliError.js';
 import type { CliIO } from './types.js';
-import { upCommand } from './upCommand.js';
-import { watchCommand } from './watchCommand.js';
 
 // The CLI supports Node >= 20 (package.json engines). On Node 20 the AWS SDK prints a notice
 // about its own future releases when the first client is built, which would break the one-line
@@ -60,6 +54,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
       cli.err('logsieve: interrupted\n');
       return INTERRUPTED;
     }
+    const { endpointFromEnv } = await import('../local/clientsFromEnv.js');
     const failure = toCliError(err, { endpoint: endpointFromEnv(cli.env) });
     cli.err(`logsieve: ${failure.message.replace(/\s*\n\s*/g, ' ')}\n`);
     if (cli.env.LOGSIEVE_DEBUG === '1' && err instanceof Error) cli.err(`${err.stack ?? ''}\n`);
@@ -71,10 +66,13 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   }
 }
 
+// Each command's module is imported when the command runs, so that `--help` and a local `process`
+// never load the AWS SDK (bench:cli measures it); keep new commands lazy the same way.
 function buildProgram(io: CliIO): Command {
   const program = new Command()
     .name('logsieve')
     .description('Run the logsieve pipeline locally: on a file, an s3:// object, or a LocalStack queue.')
+    .version(packageJson.version)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .addHelpText('after', EXIT_CODES_HELP);
@@ -90,6 +88,7 @@ function buildProgram(io: CliIO): Command {
     .option('--json', 'print only the summary JSON on stdout', false)
     .option('--force', 'overwrite existing output files that are not logsieve outputs (never the input)', false)
     .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean; force: boolean }) => {
+      const { processCommand } = await import('./processCommand.js');
       await processCommand(input, opts, io);
     });
 
@@ -98,6 +97,7 @@ function buildProgram(io: CliIO): Command {
     .description('start LocalStack with the buckets, queues and S3 → SQS notification of the CDK construct; leave it running')
     .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)
     .action(async (opts: { foreground: boolean }) => {
+      const { upCommand } = await import('./upCommand.js');
       await upCommand(opts, io);
     });
 
@@ -105,6 +105,7 @@ function buildProgram(io: CliIO): Command {
     .command('down')
     .description('stop the LocalStack that logsieve up left running')
     .action(async () => {
+      const { downCommand } = await import('./downCommand.js');
       await downCommand(io);
     });
 
@@ -120,6 +121,7 @@ function buildProgram(io: CliIO): Command {
     .option('--debug-handles', 'print the active resources at shutdown (env LOGSIEVE_DEBUG_HANDLES=1)', false)
     .addOption(logLevel)
     .action(async (opts: { queueUrl?: string; outputBucket?: string; outputPrefix?: string; config?: string; batchSize: number; waitTimeSeconds: number; debugHandles: boolean; logLevel?: CliLogLevel }) => {
+      const { watchCommand } = await import('./watchCommand.js');
       await watchCommand(opts, io);
     });
 
@@ -132,6 +134,7 @@ function buildProgram(io: CliIO): Command {
     .option('--keep', 'leave LocalStack running afterwards (stop it with logsieve down)', false)
     .addOption(new Option('--log-level <level>', 'handler log level').choices(LOG_LEVELS))
     .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; logLevel?: CliLogLevel }) => {
+      const { demoCommand } = await import('./demoCommand.js');
       await demoCommand(opts, io);
     });
 

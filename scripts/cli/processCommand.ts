@@ -1,11 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { processObject } from '../../functions/src/pipeline/processObject.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
 import { sourceIdentity } from '../../functions/src/pipeline/sourceIdentity.js';
-import { s3Source } from '../../functions/src/stream/s3Source.js';
-import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { DEFAULT_OUT_DIR } from './constants.js';
 import { createProgressBar } from './createProgressBar.js';
 import { CorruptInputError, NotFoundError, UsageError } from './errors.js';
@@ -81,6 +78,12 @@ export async function processCommand(input: string, options: ProcessCommandOptio
   let where: OutputLocations;
   if (input.startsWith('s3://')) {
     const ref = parseS3Uri(input, '<input>');
+    // The AWS SDK loads here, on the S3 path only: a local file never pays for it.
+    const [{ clientsFromEnv }, { processObject }, { s3Source }] = await Promise.all([
+      import('../local/clientsFromEnv.js'),
+      import('../../functions/src/pipeline/processObject.js'),
+      import('../../functions/src/stream/s3Source.js'),
+    ]);
     const { s3 } = clientsFromEnv(io.env);
     try {
       if (target) {
