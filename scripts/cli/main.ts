@@ -6,6 +6,7 @@ import { LOG_LEVELS } from './createCliLogger.js';
 import { demoCommand } from './demoCommand.js';
 import { downCommand } from './downCommand.js';
 import { processCommand } from './processCommand.js';
+import { rollupCommand } from './rollupCommand.js';
 import { toCliError } from './toCliError.js';
 import type { CliIO } from './types.js';
 import { upCommand } from './upCommand.js';
@@ -90,6 +91,18 @@ function buildProgram(io: CliIO): Command {
     .option('--json', 'print only the summary JSON on stdout', false)
     .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean }) => {
       await processCommand(input, opts, io);
+    });
+
+  program
+    .command('rollup')
+    .description('merge the summaries under an S3 prefix or in a local directory (e.g. ./logsieve-out) into one rollup')
+    .argument('<input>', 's3://bucket/prefix (endpoint: AWS_ENDPOINT_URL or LOCALSTACK_ENDPOINT) or a directory of summaries')
+    .option('--since <time>', 'only summaries whose hour starts at or after this ISO 8601 time')
+    .option('--until <time>', 'only summaries whose hour starts before this ISO 8601 time')
+    .option('--json', 'print the rollup JSON', false)
+    .option('--html <file>', 'also write the HTML rollup to this file')
+    .action(async (input: string, opts: { since?: string; until?: string; json: boolean; html?: string }) => {
+      await rollupCommand(input, opts, io);
     });
 
   program

@@ -39,3 +39,48 @@ export interface MergeOptions {
   /** Source prefixes kept by name; default 50. */
   maxSources?: number;
 }
+
+/** A group flagged in a rollup: `new` (absent from the previous days' rollups) or `rising`. */
+export interface ChangedGroup {
+  groupId: string;
+  template: string;
+  class: SummaryGroup['class'];
+  level: SummaryGroup['level'];
+  change: 'new' | 'rising';
+  count: number;
+  countError: number;
+  /** Rising: the group's mean count per hour over the trailing hours that have a rollup. */
+  trailingMean?: number;
+  firstSeen: SummaryGroup['firstSeen'];
+  sample: SummaryGroup['sample'];
+}
+
+/** One input a rollup merged: a summary (hourly, on demand) or an hourly rollup (daily). */
+export interface RollupInput {
+  key: string;
+  etag?: string;
+  status: 'complete' | 'failed';
+}
+
+/** The rollup document, `logsieve.rollup/1`: many summaries merged, its changes first. */
+export interface Rollup {
+  schema: typeof import('./constants.js').ROLLUP_SCHEMA;
+  /** `hour`, `day`, or `range` (on demand, `logsieve rollup`); `start` inclusive, `end` exclusive (ISO), null when unbounded. */
+  period: { kind: 'hour' | 'day' | 'range'; start: string | null; end: string | null };
+  /** `*` for every source, else the source prefix the rollup is restricted to. */
+  scope: string;
+  /** New and rising groups, new first, then by count; empty when no history was found to compare with. */
+  changes: ChangedGroup[];
+  /** The history `changes` compared with: hourly rollups of the trailing hours and daily rollups of the previous days found (none: nothing is flagged). */
+  baseline: { hours: number; days: number };
+  summaries: MergedSummary['summaries'];
+  counts: MergedSummary['counts'];
+  time: MergedSummary['time'];
+  /** The first `topGroups` (20) of `groups`. */
+  topGroups: SummaryGroup[];
+  groups: SummaryGroup[];
+  groupFloor: number;
+  bySource: MergedSummary['bySource'];
+  /** What was merged, in key order. */
+  inputs: RollupInput[];
+}
