@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Config } from '../config/types.js';
 import type { ObjectRef } from '../events/types.js';
 import { renderReport } from '../output/renderReport.js';
+import { markDirty } from '../rollup/markDirty.js';
 import { writeErrorRecords } from '../output/writeErrorRecords.js';
 import type { ResumeEvent } from '../stream/resumeBody.js';
 import { s3Source } from '../stream/s3Source.js';
@@ -82,6 +83,8 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
   const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keptGroups: config.rules.keptGroups, keys, startedAt, resumes: source.resumes });
   await put(s3, config.outputBucket, keys.report, renderReport(summary), 'text/html; charset=utf-8', undefined, signal);
   await put(s3, config.outputBucket, keys.summary, JSON.stringify(summary, null, 2), 'application/json', summaryMetadata(summary), signal);
+  // After the summary: a marker never names a summary that is not there yet.
+  if (config.rollups) await markDirty({ s3, bucket: config.outputBucket, outputPrefix: config.outputPrefix }, summary, signal);
   return { outcome: analysis.stopped ? 'stopped' : 'processed', summary };
 }
 

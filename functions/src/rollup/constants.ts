@@ -27,3 +27,6 @@ export const ROLLUP_DEFAULTS = {
 
 /** Name of the `bySource` entry the sources beyond `maxSources` add to. */
 export const OTHER_SOURCES = '(other)';
+
+/** The EventBridge event put when an hourly rollup has new or rising groups. */
+export const ROLLUP_EVENT = { source: 'logsieve', detailType: 'Error groups changed' } as const;

@@ -37,3 +37,11 @@ export class RollupConflictError extends RollupError {
     super(`${key}: another writer changed it ${attempts} times in a row; giving up (the hour stays dirty and is retried next run)`);
   }
 }
+
+/** A run of the rollup writer left hours or days unwritten (their markers stay for the next run). */
+export class RollupRunError extends RollupError {
+  override name = 'RollupRunError';
+  constructor(readonly failures: ReadonlyArray<{ what: string; error: string }>) {
+    super(`${failures.length} rollup(s) failed: ${failures.map((f) => `${f.what}: ${f.error}`).join('; ')}`);
+  }
+}

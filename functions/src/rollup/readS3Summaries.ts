@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Summary } from '../pipeline/types.js';
@@ -36,6 +37,8 @@ export async function* readS3Summaries(options: ReadS3SummariesOptions): AsyncGe
   const read = mapConcurrent(
     keys,
     async (key, _i, aborted): Promise<StoredSummary | undefined> => {
+      // Every worker's request listens on the one signal mapConcurrent shares.
+      setMaxListeners(0, aborted);
       let res;
       try {
         res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: aborted });

@@ -84,3 +84,30 @@ export interface Rollup {
   /** What was merged, in key order. */
   inputs: RollupInput[];
 }
+
+/** Settings of the rollup writer; defaults in `ROLLUP_DEFAULTS`. */
+export interface RollupSettings {
+  keptGroups: number;
+  topGroups: number;
+  sourceDepth: number;
+  maxSources: number;
+  newDays: number;
+  risingFactor: number;
+  risingMinCount: number;
+  risingHours: number;
+  readConcurrency: number;
+}
+
+/** What the rollup writer puts on EventBridge when an hourly rollup has new or rising groups (detail-type `Error groups changed`). */
+export interface ChangeEventDetail {
+  bucket: string;
+  hour: string;
+  rollupKey: string;
+  reportKey: string;
+  counts: { summaries: number; records: number; errors: number };
+  /** At most 20, new first; templates cut at 300 characters. */
+  changes: Array<Pick<ChangedGroup, 'change' | 'groupId' | 'template' | 'level' | 'class' | 'count' | 'trailingMean'>>;
+  /** More changes than listed. */
+  moreChanges: number;
+  links: { rollup: string; report: string; console: string };
+}
