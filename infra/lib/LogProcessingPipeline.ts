@@ -5,6 +5,8 @@ import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib'
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -49,6 +51,11 @@ export class LogProcessingPipeline extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly processor: LogProcessorFunction;
+  /** The scheduled rollup writer and its schedule; undefined when `rollupSchedule` is 'off'. */
+  readonly rollupWriter: LogProcessorFunction | undefined;
+  readonly rollupSchedule: Rule | undefined;
+  /** Rule routing `Error groups changed` events to `changesTopic`, when one is given. */
+  readonly changesRule: Rule | undefined;
   readonly alarmTopic: ITopic | undefined;
   readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
@@ -151,6 +158,7 @@ export class LogProcessingPipeline extends Construct {
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
     });
+    ({ writer: this.rollupWriter, schedule: this.rollupSchedule, changesRule: this.changesRule } = this.addRollups(s, props));
 
     // Alarms
     this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
@@ -203,6 +211,45 @@ export class LogProcessingPipeline extends Construct {
         (alarm as Alarm).addOkAction(action);
       }
     }
+  }
+
+  /**
+   * The scheduled rollup writer (see functions/src/rollup/runRollups.ts): an EventBridge schedule
+   * every `rollupScheduleMinutes`, s3 access to the rollups, events:PutEvents on the default bus,
+   * and, with a changes topic, a rule from `Error groups changed` events to it.
+   */
+  private addRollups(s: PipelineSettings, props: LogProcessingPipelineProps): { writer?: LogProcessorFunction; schedule?: Rule; changesRule?: Rule } {
+    if (s.rollupScheduleMinutes === 0) return {};
+    const writer = new LogProcessorFunction(this, 'RollupWriter', {
+      entry: path.join(REPO_ROOT, PIPELINE_DEFAULTS.rollupEntry),
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      memorySize: PIPELINE_DEFAULTS.rollupMemorySize,
+      timeout: Duration.seconds(PIPELINE_DEFAULTS.rollupTimeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      description: 'logsieve: writes the dirty hourly and daily rollups of the summaries, puts Error groups changed events',
+      environment: { POWERTOOLS_SERVICE_NAME: PIPELINE_DEFAULTS.serviceName },
+    });
+    writer.bindRollupOutputs(this.outputBucket, s.outputPrefix, this.outputBucketKey);
+    const stack = Stack.of(this);
+    writer.addToRolePolicy(
+      new PolicyStatement({ sid: 'PutChangeEvents', actions: ['events:PutEvents'], resources: [`arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:event-bus/default`] }),
+    );
+    Validations.of(writer).acknowledge({ id: 'AwsSolutions-L1', reason: 'Node.js 22.x, as the processing function: the runtime logsieve is built and tested for.' });
+    const schedule = new Rule(this, 'RollupSchedule', {
+      description: 'logsieve: runs the rollup writer',
+      schedule: Schedule.rate(Duration.minutes(s.rollupScheduleMinutes)),
+      targets: [new LambdaFunction(writer, { retryAttempts: 2 })],
+    });
+    const topic = props.changesTopic ?? (s.changesTopicArn !== undefined ? Topic.fromTopicArn(this, 'ChangesTopic', s.changesTopicArn) : undefined);
+    const changesRule = topic
+      ? new Rule(this, 'ErrorGroupsChangedRule', {
+        description: 'logsieve: new or rising error groups in an hourly rollup, to the changes topic',
+        eventPattern: { source: ['logsieve'], detailType: ['Error groups changed'] },
+        targets: [new SnsTopic(topic)],
+      })
+      : undefined;
+    return { writer, schedule, ...(changesRule ? { changesRule } : {}) };
   }
 
   private bucketHygiene(accessLogsPrefix: string): BucketProps {
@@ -301,6 +348,8 @@ function handlerEnvironment(s: PipelineSettings): Record<string, string> {
     POWERTOOLS_SERVICE_NAME: PIPELINE_DEFAULTS.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: PIPELINE_DEFAULTS.metricsNamespace,
     LOGSIEVE_FORCE_REPROCESS: String(s.forceReprocess),
+    // The rollup writer reads the hours the processing function marks; with no writer, no marks.
+    LOGSIEVE_ROLLUPS: String(s.rollupScheduleMinutes > 0),
   };
   if (s.maxLineBytes !== undefined) env.LOGSIEVE_MAX_LINE_BYTES = String(s.maxLineBytes);
   if (s.longLines !== undefined) env.LOGSIEVE_LONG_LINES = s.longLines;

@@ -112,6 +112,37 @@ export class LogProcessorFunction extends NodejsFunction {
     if (key) this.addToRolePolicy(kmsThroughS3('EncryptOutputs', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, outputs));
   }
 
+  /**
+   * Lets the scheduled rollup writer read the summaries and rollups under `prefix` of `bucket`,
+   * write `<prefix>rollups/*`, delete its dirty markers (`<prefix>rollups/dirty/*`) and list
+   * `<prefix>rollups/*` (the index and the markers), and sets LOGSIEVE_OUTPUT_BUCKET and
+   * LOGSIEVE_OUTPUT_PREFIX; with `key`, kms:GenerateDataKey + kms:Decrypt through S3 as for outputs.
+   *
+   * @example rollupWriter.bindRollupOutputs(outputBucket, 'logsieve/', outputBucket.encryptionKey);
+   */
+  bindRollupOutputs(bucket: IBucket, prefix: string, key?: IKey): void {
+    const summaries = bucket.arnForObjects(`${prefix}summaries/*`);
+    const rollups = bucket.arnForObjects(`${prefix}rollups/*`);
+    const markers = bucket.arnForObjects(`${prefix}rollups/dirty/*`);
+    this.addToRolePolicy(new PolicyStatement({ sid: 'ReadSummariesAndRollups', actions: ['s3:GetObject'], resources: [summaries, rollups] }));
+    this.addToRolePolicy(new PolicyStatement({ sid: 'WriteRollups', actions: ['s3:PutObject'], resources: [rollups] }));
+    this.addToRolePolicy(new PolicyStatement({ sid: 'DeleteDirtyMarkers', actions: ['s3:DeleteObject'], resources: [markers] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListRollupIndex',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}rollups/*`] } },
+      }),
+    );
+    this.addEnvironment('LOGSIEVE_OUTPUT_BUCKET', bucket.bucketName);
+    this.addEnvironment('LOGSIEVE_OUTPUT_PREFIX', prefix);
+    this.acknowledgeObjectWildcard(summaries, 'reads the summaries the rollup index names; the wildcard covers <outputPrefix>summaries/ only');
+    this.acknowledgeObjectWildcard(rollups, 'reads and writes the hourly and daily rollups of <outputPrefix>rollups/ only');
+    this.acknowledgeObjectWildcard(markers, 'deletes the dirty-hour markers it has rolled up, under <outputPrefix>rollups/dirty/ only');
+    if (key) this.addToRolePolicy(kmsThroughS3('EncryptRollups', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, bucket.arnForObjects(`${prefix}*`)));
+  }
+
   private acknowledgeObjectWildcard(resource: string, why: string): void {
     acknowledgeResourceFinding(this.role as IRole, 'AwsSolutions-IAM5', resource, `The function ${why}.`);
   }

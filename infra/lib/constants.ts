@@ -45,6 +45,13 @@ export const PIPELINE_DEFAULTS = {
   serviceName: 'logsieve',
   metricsNamespace: 'Logsieve',
   allowOutputUnderInputPrefix: false,
+  /** Repository-relative entry of the scheduled rollup writer. */
+  rollupEntry: 'functions/handlers/writeRollups.ts',
+  /** Minutes between rollup runs (an EventBridge schedule). */
+  rollupScheduleMinutes: 60,
+  /** The rollup writer reads summaries and rollups, merges in bounded memory: 1 GB is ample. */
+  rollupMemorySize: 1024,
+  rollupTimeoutSeconds: 300,
 } as const;
 
 /** `cdk.json` context keys read by {@link resolvePipelineSettings}; CLI: `-c logsieve:memorySize=2048`. */
@@ -76,6 +83,8 @@ export const PIPELINE_CONTEXT_KEYS = [
   'forceReprocess',
   'serverAccessLogs',
   'allowOutputUnderInputPrefix',
+  'rollupScheduleMinutes',
+  'changesTopicArn',
 ] as const;
 
 /** Prefix of every context key: `logsieve:inputPrefix`. */
