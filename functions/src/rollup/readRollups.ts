@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mapConcurrent } from '../stream/mapConcurrent.js';
 import { ROLLUP_SCHEMA } from './constants.js';
 import { RollupInputError } from './errors.js';
+import { getJson } from './getJson.js';
 import type { Rollup } from './types.js';
 
 /** A stored rollup and the ETag it was read at; `rollup` undefined when there is none. */
@@ -29,22 +29,10 @@ export async function readRollups(s3: S3Client, bucket: string, keys: readonly s
     async (key, _i, aborted): Promise<StoredRollup> => {
       // Every worker's request listens on the one signal mapConcurrent shares.
       setMaxListeners(0, aborted);
-      let res;
-      try {
-        res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.json` }), { abortSignal: aborted });
-      } catch (err) {
-        if ((err as { name?: string }).name === 'NoSuchKey') return { key, etag: undefined, rollup: undefined, text: undefined };
-        throw err;
-      }
-      const text = await res.Body!.transformToString();
-      let rollup: Rollup;
-      try {
-        rollup = JSON.parse(text) as Rollup;
-      } catch (err) {
-        throw new RollupInputError(`s3://${bucket}/${key}.json`, 'not JSON', { cause: err });
-      }
-      if (rollup?.schema !== ROLLUP_SCHEMA) throw new RollupInputError(`s3://${bucket}/${key}.json`, `not a ${ROLLUP_SCHEMA} document`);
-      return { key, etag: res.ETag, rollup, text };
+      const found = await getJson<Rollup>(s3, bucket, `${key}.json`, aborted);
+      if (!found) return { key, etag: undefined, rollup: undefined, text: undefined };
+      if (found.doc?.schema !== ROLLUP_SCHEMA) throw new RollupInputError(`s3://${bucket}/${key}.json`, `not a ${ROLLUP_SCHEMA} document`);
+      return { key, etag: found.etag, rollup: found.doc, text: found.text };
     },
     { concurrency, ...(signal ? { signal } : {}) },
   );

@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Summary } from '../pipeline/types.js';
 import { mapConcurrent } from '../stream/mapConcurrent.js';
 import { ROLLUP_DEFAULTS } from './constants.js';
-import { RollupInputError } from './errors.js';
+import { getJson } from './getJson.js';
 
 /** A stored summary, with its key and the ETag it was read at. */
 export interface StoredSummary {
@@ -27,7 +27,7 @@ export interface ReadS3SummariesOptions {
 /**
  * Reads summaries from S3 in key order, `concurrency` GETs at a time (default 16). A key that is
  * gone by the time it is read (NoSuchKey) is left out; a body that is not JSON fails with
- * {@link RollupInputError}; a JSON document that is not a summary is left out.
+ * RollupInputError; a JSON document that is not a summary is left out.
  *
  * @example for await (const s of readS3Summaries({ s3, bucket, keys: { prefix: 'logsieve/summaries/' } })) merger.add(fromSummary(s.summary));
  */
@@ -39,22 +39,9 @@ export async function* readS3Summaries(options: ReadS3SummariesOptions): AsyncGe
     async (key, _i, aborted): Promise<StoredSummary | undefined> => {
       // Every worker's request listens on the one signal mapConcurrent shares.
       setMaxListeners(0, aborted);
-      let res;
-      try {
-        res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: aborted });
-      } catch (err) {
-        if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
-        throw err;
-      }
-      const text = await res.Body!.transformToString();
-      let doc: Summary;
-      try {
-        doc = JSON.parse(text) as Summary;
-      } catch (err) {
-        throw new RollupInputError(`s3://${bucket}/${key}`, 'not JSON', { cause: err });
-      }
-      if (doc?.schema !== 'logsieve.summary/1') return undefined;
-      return { key, etag: res.ETag?.replaceAll('"', ''), summary: doc };
+      const found = await getJson<Summary>(s3, bucket, key, aborted);
+      if (found?.doc?.schema !== 'logsieve.summary/1') return undefined;
+      return { key, etag: found.etag?.replaceAll('"', ''), summary: found.doc };
     },
     { concurrency: options.concurrency ?? ROLLUP_DEFAULTS.readConcurrency, ...(signal ? { signal } : {}) },
   );
