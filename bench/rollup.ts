@@ -12,8 +12,10 @@
  *     the merge itself, no S3).
  * Figures are medians of `--runs`. The last line is one JSON object with `summariesPerSec` and
  * `peakRssMiB` of the largest count, the merge/drain ratio, and `rssGrowth`: peak RSS at the largest
- * count over the smallest (targets: ≥ 500 summaries/s, growth within 10 %). This machine is shared
- * and noisy: compare ratios, not absolute figures.
+ * count over the smallest (targets: ≥ 500 summaries/s, growth within 10 %), and, from one more run
+ * per count with a full GC every 100 summaries, `liveHeapMiB` and `liveHeapGrowth`: what the merge
+ * keeps, apart from how far V8 lets the heap grow before it collects. This machine is shared and
+ * noisy: compare ratios, not absolute figures.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +32,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const SELF = fileURLToPath(import.meta.url);
 const BUCKET = 'logsieve-bench-rollup';
 const CASES = ['merge', 'drain', 'memory'] as const;
-type Case = (typeof CASES)[number];
+/** `heap`: the merge once more, with a full GC and a heap reading every 100 summaries (slower; not timed). */
+type Case = (typeof CASES)[number] | 'heap';
 
 interface ChildResult {
   case: Case;
@@ -39,6 +42,8 @@ interface ChildResult {
   summaries: number;
   maxRssMiB: number;
   rollupBytes: number;
+  /** `heap` only: the largest heap in use right after a full GC, MiB. */
+  liveHeapMiB?: number;
 }
 
 const median = (xs: number[]): number => {
@@ -48,7 +53,7 @@ const median = (xs: number[]): number => {
 };
 
 /** A summary of object `i`: 20 groups of a pool of 600 templates, records in one hour. */
-function benchSummary(i: number): Summary {
+export function benchSummary(i: number): Summary {
   const rand = prng(i + 1);
   const key = `src-${i % 7}/2026/11/26/10/obj-${String(i).padStart(6, '0')}.log.gz`;
   const minute = `2026-11-26T10:${String(i % 60).padStart(2, '0')}`;
@@ -90,13 +95,19 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
   const started = performance.now();
   let summaries = 0;
   let rollupBytes = 0;
-  if (which === 'merge') {
+  let liveHeap = 0;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (which === 'merge' || which === 'heap') {
     const merger = createMerger();
     const inputs = [];
     for await (const stored of readS3Summaries({ s3, bucket: BUCKET, keys: { prefix }, concurrency })) {
       merger.add(fromSummary(stored.summary));
       inputs.push({ key: stored.key, ...(stored.etag ? { etag: stored.etag } : {}), status: stored.summary.status });
       summaries++;
+      if (which === 'heap' && summaries % 100 === 0 && gc) {
+        gc();
+        liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+      }
     }
     rollupBytes = JSON.stringify(buildRollup({ period: { kind: 'range', start: null, end: null }, merged: merger.result(), inputs })).length;
   } else if (which === 'memory') {
@@ -122,13 +133,16 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
       if (n > 0) summaries++;
     }
   }
-  const result: ChildResult = { case: which, count, wallMs: performance.now() - started, summaries, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), rollupBytes };
+  const result: ChildResult = {
+    case: which, count, wallMs: performance.now() - started, summaries, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), rollupBytes,
+    ...(which === 'heap' ? { liveHeapMiB: Math.round((liveHeap / 2 ** 20) * 10) / 10 } : {}),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 function runChild(which: Case, endpoint: string, count: number, concurrency: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', which, '--endpoint', endpoint, '--count', String(count), '--concurrency', String(concurrency)], {
+    const proc = spawn(process.execPath, [...(which === 'heap' ? ['--expose-gc'] : []), '--import', 'tsx', SELF, '--child', which, '--endpoint', endpoint, '--count', String(count), '--concurrency', String(concurrency)], {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -173,6 +187,8 @@ async function main(): Promise<void> {
     await seed(s3, counts);
     const results: ChildResult[] = [];
     for (let r = 0; r < runs; r++) for (const count of counts) for (const c of CASES) results.push(await runChild(c, localstack.endpoint, count, concurrency));
+    // Live memory: once per count, apart, since the GCs it forces would flatten the timed runs' RSS.
+    for (const count of [counts[0]!, counts[counts.length - 1]!]) results.push(await runChild('heap', localstack.endpoint, count, concurrency));
     const pick = (c: Case, count: number, f: (x: ChildResult) => number): number => median(results.filter((x) => x.case === c && x.count === count).map(f));
     const perSec = (c: Case, count: number): number => pick(c, count, (x) => x.summaries / (x.wallMs / 1000));
     console.log('\ncase    summaries   median summaries/s   peak RSS (median)');
@@ -191,6 +207,9 @@ async function main(): Promise<void> {
       mergeVsDrain: Math.round((perSec('merge', big) / perSec('drain', big)) * 100) / 100,
       peakRssMiBSmall: pick('merge', small, (x) => x.maxRssMiB),
       rssGrowth: Math.round((pick('merge', big, (x) => x.maxRssMiB) / pick('merge', small, (x) => x.maxRssMiB)) * 1000) / 1000,
+      liveHeapMiB: pick('heap', big, (x) => x.liveHeapMiB ?? 0),
+      liveHeapMiBSmall: pick('heap', small, (x) => x.liveHeapMiB ?? 0),
+      liveHeapGrowth: Math.round((pick('heap', big, (x) => x.liveHeapMiB ?? 0) / pick('heap', small, (x) => x.liveHeapMiB ?? 1)) * 1000) / 1000,
       rollupBytes: pick('merge', big, (x) => x.rollupBytes),
     };
     console.log(JSON.stringify(json));
@@ -199,4 +218,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Imported (for its generator) rather than run: do nothing.
+if (process.argv[1] === SELF) await main();

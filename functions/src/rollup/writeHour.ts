@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { buildRollup } from './buildRollup.js';
+import { OTHER_SOURCES } from './constants.js';
 import { RollupConflictError } from './errors.js';
 import { findChanges } from './findChanges.js';
 import { dayBefore, hourSpan } from './hourSpan.js';
@@ -49,7 +50,7 @@ export async function writeHour(deps: RollupWriterDeps, hour: string): Promise<H
   const span = hourSpan(hour);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const [current] = await readRollups(s3, bucket, [keys.hourly(hour)], 1, signal);
-    const knownSources = Object.keys(current!.rollup?.bySource ?? {});
+    const knownSources = Object.keys(current!.rollup?.bySource ?? {}).filter((name) => name !== OTHER_SOURCES);
     const currentSources = new Map((await readRollups(s3, bucket, knownSources.map((s) => keys.hourly(hour, s)), settings.readConcurrency, signal)).map((r, i) => [knownSources[i]!, r]));
     const merged = await mergeHour(deps, hour, settings, signal);
     const history = await readHistory(deps, hour);
