@@ -47,7 +47,8 @@ export type ProcessResult =
  * Processes one S3 object: skips it when a complete summary exists for the same version (unless
  * `forceReprocess`), streams and analyses it (see `analyzeBytes`), writes its error records as
  * gzip NDJSON through lib-storage (at most queueSize × partSize = 16 MiB buffered), then the HTML
- * report, then the JSON summary, last. Corrupt or truncated input is not retried: the summary says
+ * report, then the JSON summary, last, then (with `config.rollups`) the summary's rollup index entry and
+ * dirty-hour marker (see `markDirty`). Corrupt or truncated input is not retried: the summary says
  * `failed` with the reason. Reading stopped by `stopReading` writes the same way and returns the
  * outcome `stopped`. Read and write failures are raised for a retry.
  *
