@@ -5,6 +5,8 @@ import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib'
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -20,7 +22,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { PIPELINE_DEFAULTS } from './constants.js';
 import { InfraError } from './errors.js';
-import { FUNCTION_BUNDLE } from './functionBundle.js';
+import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
 import { LogProcessorFunction } from './LogProcessorFunction.js';
 import { packageRoot } from './packageRoot.js';
 import { PrebuiltLogProcessorFunction } from './PrebuiltLogProcessorFunction.js';
@@ -55,8 +57,13 @@ export class LogProcessingPipeline extends Construct {
   readonly accessLogsBucket: Bucket | undefined;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  /** Bundled at synth from the TypeScript source in a clone, from the shipped bundle when installed (see makeProcessor). */
+  /** Bundled at synth from the TypeScript source in a clone, from the shipped bundle when installed (see makeFunction). */
   readonly processor: LogProcessor;
+  /** The scheduled rollup writer and its schedule; undefined when `rollupSchedule` is 'off'. */
+  readonly rollupWriter: LogProcessor | undefined;
+  readonly rollupSchedule: Rule | undefined;
+  /** Rule routing `Error groups changed` events to `changesTopic`, when one is given. */
+  readonly changesRule: Rule | undefined;
   readonly alarmTopic: ITopic | undefined;
   readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
@@ -140,7 +147,7 @@ export class LogProcessingPipeline extends Construct {
     }
 
     // Function
-    this.processor = makeProcessor(this, props.entry, {
+    this.processor = makeFunction(this, 'Processor', props.entry, FUNCTION_BUNDLE, {
       memorySize: s.memorySize,
       timeout: Duration.seconds(s.timeoutSeconds),
       logRetention: s.logRetentionDays as RetentionDays,
@@ -161,6 +168,7 @@ export class LogProcessingPipeline extends Construct {
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
     });
+    ({ writer: this.rollupWriter, schedule: this.rollupSchedule, changesRule: this.changesRule } = this.addRollups(s, props));
 
     // Alarms
     this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
@@ -213,6 +221,42 @@ export class LogProcessingPipeline extends Construct {
         (alarm as Alarm).addOkAction(action);
       }
     }
+  }
+
+  /**
+   * The scheduled rollup writer (see functions/src/rollup/runRollups.ts): an EventBridge schedule
+   * every `rollupScheduleMinutes`, s3 access to the rollups, events:PutEvents on the default bus,
+   * and, with a changes topic, a rule from `Error groups changed` events to it.
+   */
+  private addRollups(s: PipelineSettings, props: LogProcessingPipelineProps): { writer?: LogProcessor; schedule?: Rule; changesRule?: Rule } {
+    if (s.rollupScheduleMinutes === 0) return {};
+    const writer = makeFunction(this, 'RollupWriter', undefined, ROLLUP_WRITER_BUNDLE, {
+      memorySize: PIPELINE_DEFAULTS.rollupMemorySize,
+      timeout: Duration.seconds(PIPELINE_DEFAULTS.rollupTimeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      description: 'logsieve: writes the dirty hourly and daily rollups of the summaries, puts Error groups changed events',
+      environment: { POWERTOOLS_SERVICE_NAME: PIPELINE_DEFAULTS.serviceName },
+    });
+    writer.bindRollupOutputs(this.outputBucket, s.outputPrefix, this.outputBucketKey);
+    const stack = Stack.of(this);
+    writer.addToRolePolicy(
+      new PolicyStatement({ sid: 'PutChangeEvents', actions: ['events:PutEvents'], resources: [`arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:event-bus/default`] }),
+    );
+    Validations.of(writer).acknowledge({ id: 'AwsSolutions-L1', reason: 'Node.js 22.x, as the processing function: the runtime logsieve is built and tested for.' });
+    const schedule = new Rule(this, 'RollupSchedule', {
+      description: 'logsieve: runs the rollup writer',
+      schedule: Schedule.rate(Duration.minutes(s.rollupScheduleMinutes)),
+      targets: [new LambdaFunction(writer, { retryAttempts: 2 })],
+    });
+    const topic = props.changesTopic ?? (s.changesTopicArn !== undefined ? Topic.fromTopicArn(this, 'ChangesTopic', s.changesTopicArn) : undefined);
+    const changesRule = topic
+      ? new Rule(this, 'ErrorGroupsChangedRule', {
+        description: 'logsieve: new or rising error groups in an hourly rollup, to the changes topic',
+        eventPattern: { source: ['logsieve'], detailType: ['Error groups changed'] },
+        targets: [new SnsTopic(topic)],
+      })
+      : undefined;
+    return { writer, schedule, ...(changesRule ? { changesRule } : {}) };
   }
 
   private bucketHygiene(accessLogsPrefix: string): BucketProps {
@@ -311,6 +355,8 @@ function handlerEnvironment(s: PipelineSettings): Record<string, string> {
     POWERTOOLS_SERVICE_NAME: PIPELINE_DEFAULTS.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: PIPELINE_DEFAULTS.metricsNamespace,
     LOGSIEVE_FORCE_REPROCESS: String(s.forceReprocess),
+    // The rollup writer reads the hours the processing function marks; with no writer, no marks.
+    LOGSIEVE_ROLLUPS: String(s.rollupScheduleMinutes > 0),
   };
   if (s.maxLineBytes !== undefined) env.LOGSIEVE_MAX_LINE_BYTES = String(s.maxLineBytes);
   if (s.longLines !== undefined) env.LOGSIEVE_LONG_LINES = s.longLines;
@@ -324,23 +370,29 @@ function shortHash(text: string): string {
 }
 
 /**
- * The processing function: with `entry`, or when the TypeScript source is there (a clone), a
- * NodejsFunction that bundles it with esbuild at synth; otherwise (an installed package, which ships
- * no source) the bundle `npm run build` put in dist/function. Fails synth naming both paths when
- * neither exists.
+ * A function of the pipeline (the processor, the rollup writer): with `entry`, or when the
+ * TypeScript source is there (a clone), a NodejsFunction that bundles it with esbuild at synth;
+ * otherwise (an installed package, which ships no source) the bundle `npm run build` put in its
+ * dist/ directory. Fails synth naming both paths when neither exists.
  */
-function makeProcessor(scope: Construct, entry: string | undefined, props: Omit<PrebuiltLogProcessorFunctionProps, 'bundleDir'>): LogProcessor {
+function makeFunction(
+  scope: Construct,
+  id: string,
+  entry: string | undefined,
+  bundle: { entry: string; prebuiltDir: string },
+  props: Omit<PrebuiltLogProcessorFunctionProps, 'bundleDir'>,
+): LogProcessor {
   const root = packageRoot();
-  const source = entry ?? path.join(root, PIPELINE_DEFAULTS.entry);
+  const source = entry ?? path.join(root, bundle.entry);
   if (entry !== undefined || existsSync(source)) {
     // The repository's lock file pins the bundle's dependencies; an installed package has none (the app's own is found).
     const lock = path.join(root, 'package-lock.json');
     const project = existsSync(lock) ? { depsLockFilePath: lock, projectRoot: root } : {};
-    return new LogProcessorFunction(scope, 'Processor', { ...props, entry: source, ...project });
+    return new LogProcessorFunction(scope, id, { ...props, entry: source, ...project });
   }
-  const bundleDir = path.join(root, FUNCTION_BUNDLE.prebuiltDir);
+  const bundleDir = path.join(root, bundle.prebuiltDir);
   if (!existsSync(path.join(bundleDir, 'index.mjs'))) {
-    throw new InfraError(`the processing function has neither its source (${source}) nor its bundle (${bundleDir}/index.mjs): run npm run build`);
+    throw new InfraError(`the function ${id} has neither its source (${source}) nor its bundle (${bundleDir}/index.mjs): run npm run build`);
   }
-  return new PrebuiltLogProcessorFunction(scope, 'Processor', { ...props, bundleDir });
+  return new PrebuiltLogProcessorFunction(scope, id, { ...props, bundleDir });
 }

@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { PIPELINE_DEFAULTS } from './constants.js';
 import { FUNCTION_BUNDLE } from './functionBundle.js';
 import { houseFunctionProps } from './houseFunctionProps.js';
-import { grantOutputWrite, grantSourceRead } from './processorAccess.js';
+import { grantOutputWrite, grantRollupAccess, grantSourceRead } from './processorAccess.js';
 
 /** Props of {@link PrebuiltLogProcessorFunction}: FunctionProps minus what the house and the bundle fix. */
 export interface PrebuiltLogProcessorFunctionProps extends Omit<FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'logRetention'> {
@@ -60,5 +60,15 @@ export class PrebuiltLogProcessorFunction extends LambdaFunction {
    */
   bindOutputBucket(bucket: IBucket, prefix: string, key?: IKey): void {
     grantOutputWrite(this, bucket, prefix, key);
+  }
+
+  /**
+   * Lets the scheduled rollup writer read and write the rollups under `prefix` of `bucket`
+   * ({@link grantRollupAccess}).
+   *
+   * @example rollupWriter.bindRollupOutputs(outputBucket, 'logsieve/', outputBucket.encryptionKey);
+   */
+  bindRollupOutputs(bucket: IBucket, prefix: string, key?: IKey): void {
+    grantRollupAccess(this, bucket, prefix, key);
   }
 }

@@ -1,4 +1,4 @@
-import { FUNCTION_BUNDLE } from './functionBundle.js';
+import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
 
 /**
  * House defaults of the log-processing pipeline. Every one can be changed through construct props
@@ -47,6 +47,13 @@ export const PIPELINE_DEFAULTS = {
   serviceName: 'logsieve',
   metricsNamespace: 'Logsieve',
   allowOutputUnderInputPrefix: false,
+  /** Repository-relative entry of the scheduled rollup writer. */
+  rollupEntry: ROLLUP_WRITER_BUNDLE.entry,
+  /** Minutes between rollup runs (an EventBridge schedule). */
+  rollupScheduleMinutes: 60,
+  /** The rollup writer reads summaries and rollups, merges in bounded memory: 1 GB is ample. */
+  rollupMemorySize: 1024,
+  rollupTimeoutSeconds: 300,
 } as const;
 
 /** `cdk.json` context keys read by {@link resolvePipelineSettings}; CLI: `-c logsieve:memorySize=2048`. */
@@ -78,6 +85,8 @@ export const PIPELINE_CONTEXT_KEYS = [
   'forceReprocess',
   'serverAccessLogs',
   'allowOutputUnderInputPrefix',
+  'rollupScheduleMinutes',
+  'changesTopicArn',
 ] as const;
 
 /** Prefix of every context key: `logsieve:inputPrefix`. */

@@ -15,3 +15,12 @@ export const FUNCTION_BUNDLE = {
   /** esbuild's ESM output calls require() for Node built-ins pulled in by CommonJS dependencies. */
   banner: "import { createRequire as __logsieveCreateRequire } from 'node:module'; const require = __logsieveCreateRequire(import.meta.url);",
 } as const;
+
+/**
+ * The scheduled rollup writer, bundled like the processing function: from its TypeScript entry in a
+ * clone, from `npm run build`'s dist/rollup-writer when installed.
+ */
+export const ROLLUP_WRITER_BUNDLE = {
+  entry: 'functions/handlers/writeRollups.ts',
+  prebuiltDir: 'dist/rollup-writer',
+} as const;

@@ -53,6 +53,38 @@ export function grantOutputWrite(fn: LambdaFunction, bucket: IBucket, prefix: st
   if (key) fn.addToRolePolicy(kmsThroughS3('EncryptOutputs', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, outputs));
 }
 
+/**
+ * Lets the scheduled rollup writer read the summaries and rollups under `prefix` of `bucket`,
+ * write `<prefix>rollups/*`, delete its dirty markers (`<prefix>rollups/dirty/*`) and list
+ * `<prefix>rollups/*` (the index and the markers), and sets LOGSIEVE_OUTPUT_BUCKET and
+ * LOGSIEVE_OUTPUT_PREFIX; with `key`, kms:GenerateDataKey + kms:Decrypt through S3 as for outputs.
+ * The body of both function classes' `bindRollupOutputs`.
+ *
+ * @example grantRollupAccess(rollupWriter, outputBucket, 'logsieve/', outputBucket.encryptionKey);
+ */
+export function grantRollupAccess(fn: LambdaFunction, bucket: IBucket, prefix: string, key?: IKey): void {
+  const summaries = bucket.arnForObjects(`${prefix}summaries/*`);
+  const rollups = bucket.arnForObjects(`${prefix}rollups/*`);
+  const markers = bucket.arnForObjects(`${prefix}rollups/dirty/*`);
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'ReadSummariesAndRollups', actions: ['s3:GetObject'], resources: [summaries, rollups] }));
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'WriteRollups', actions: ['s3:PutObject'], resources: [rollups] }));
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'DeleteDirtyMarkers', actions: ['s3:DeleteObject'], resources: [markers] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'ListRollupIndex',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}rollups/*`] } },
+    }),
+  );
+  fn.addEnvironment('LOGSIEVE_OUTPUT_BUCKET', bucket.bucketName);
+  fn.addEnvironment('LOGSIEVE_OUTPUT_PREFIX', prefix);
+  acknowledgeObjectWildcard(fn, summaries, 'reads the summaries the rollup index names; the wildcard covers <outputPrefix>summaries/ only');
+  acknowledgeObjectWildcard(fn, rollups, 'reads and writes the hourly and daily rollups of <outputPrefix>rollups/ only');
+  acknowledgeObjectWildcard(fn, markers, 'deletes the dirty-hour markers it has rolled up, under <outputPrefix>rollups/dirty/ only');
+  if (key) fn.addToRolePolicy(kmsThroughS3('EncryptRollups', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, bucket.arnForObjects(`${prefix}*`)));
+}
+
 function acknowledgeObjectWildcard(fn: LambdaFunction, resource: string, why: string): void {
   acknowledgeResourceFinding(fn.role as IRole, 'AwsSolutions-IAM5', resource, `The function ${why}.`);
 }

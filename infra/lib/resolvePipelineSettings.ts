@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseRules } from '../../functions/src/parse/parseRules.js';
 import { CONTEXT_NAMESPACE, MAX_RULES_JSON_BYTES, PIPELINE_CONTEXT_KEYS, PIPELINE_DEFAULTS } from './constants.js';
@@ -82,6 +83,11 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
     throw new PipelineSettingsError('alarmTopicArn', `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${alarmTopicArn}"`);
   }
 
+  const changesTopicArn = props.changesTopic ? undefined : optionalString('changesTopicArn', pick('changesTopicArn', props.changesTopicArn));
+  if (changesTopicArn !== undefined && !Token.isUnresolved(changesTopicArn) && !TOPIC_ARN.test(changesTopicArn)) {
+    throw new PipelineSettingsError('changesTopicArn', `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${changesTopicArn}"`);
+  }
+
   const outputExpirationDays = optionalInt('outputExpirationDays', pick('outputExpirationDays', props.outputExpirationDays), 1, 3650);
   const outputBucketImported =
     outputToInputBucket ? Boolean(props.inputBucket) || inputBucketName !== undefined : Boolean(props.outputBucket) || outputBucketName !== undefined;
@@ -122,6 +128,8 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
     forceReprocess: bool('forceReprocess', pick('forceReprocess', props.forceReprocess), false),
     serverAccessLogs: bool('serverAccessLogs', pick('serverAccessLogs', props.serverAccessLogs), D.serverAccessLogs),
     allowOutputUnderInputPrefix: bool('allowOutputUnderInputPrefix', pick('allowOutputUnderInputPrefix', props.allowOutputUnderInputPrefix), D.allowOutputUnderInputPrefix),
+    rollupScheduleMinutes: rollupMinutes(props.rollupSchedule, context(`${CONTEXT_NAMESPACE}:rollupScheduleMinutes`)),
+    changesTopicArn,
   };
 
   const sameBucket =
@@ -130,6 +138,17 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
     (inputBucketName !== undefined && inputBucketName === outputBucketName);
   if (sameBucket) checkPrefixesDisjoint(settings);
   return settings;
+}
+
+/** Minutes between rollup runs: a Duration or 'off' prop, else context minutes (0 = off), else 60; 5 to 1440. */
+function rollupMinutes(prop: Duration | 'off' | undefined, fromContext: unknown): number {
+  if (prop === 'off') return 0;
+  const minutes = prop !== undefined ? prop.toMinutes() : fromContext === undefined ? PIPELINE_DEFAULTS.rollupScheduleMinutes : Number(fromContext);
+  if (minutes === 0 && prop === undefined) return 0;
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+    throw new PipelineSettingsError('rollupSchedule', `expected whole minutes from 5 to 1440, or 'off' (context 0), got ${JSON.stringify(prop === undefined ? fromContext : minutes)}`);
+  }
+  return minutes;
 }
 
 /**

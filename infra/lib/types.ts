@@ -90,6 +90,16 @@ export interface LogProcessingPipelineProps {
    * the repository root when it exists, else (an installed package) the pre-built dist/function bundle.
    */
   readonly entry?: string;
+  /**
+   * How often the scheduled function writes the dirty hourly and daily rollups (an EventBridge
+   * schedule), 5 minutes to 1 day, or 'off' (no rollup function; the processing function stops
+   * marking hours: `LOGSIEVE_ROLLUPS=false`). Context `logsieve:rollupScheduleMinutes` (0 = off). Default 1 hour.
+   */
+  readonly rollupSchedule?: Duration | 'off';
+  /** Topic the `Error groups changed` events are routed to (an EventBridge rule), e.g. for e-mail. Default: `changesTopicArn`, else none. */
+  readonly changesTopic?: ITopic;
+  /** ARN of an existing topic for the `Error groups changed` events; its policy must let events.amazonaws.com publish. */
+  readonly changesTopicArn?: string;
 }
 
 /** Fully resolved, validated settings (no construct objects). */
@@ -124,4 +134,7 @@ export interface PipelineSettings {
   forceReprocess: boolean;
   serverAccessLogs: boolean;
   allowOutputUnderInputPrefix: boolean;
+  /** Minutes between rollup runs; 0 when rollups are off. */
+  rollupScheduleMinutes: number;
+  changesTopicArn: string | undefined;
 }

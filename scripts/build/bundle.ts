@@ -11,11 +11,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
-import { FUNCTION_BUNDLE } from '../../infra/lib/functionBundle.js';
+import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from '../../infra/lib/functionBundle.js';
 import { REPO_ROOT } from '../localstack/constants.js';
 
 export const CLI_BUNDLE = path.join(REPO_ROOT, 'dist', 'cli', 'logsieve.mjs');
 export const FUNCTION_BUNDLE_FILE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
+export const ROLLUP_WRITER_BUNDLE_FILE = path.join(REPO_ROOT, ROLLUP_WRITER_BUNDLE.prebuiltDir, 'index.mjs');
 
 const common: BuildOptions = {
   absWorkingDir: REPO_ROOT,
@@ -28,15 +29,17 @@ const common: BuildOptions = {
   legalComments: 'none',
 };
 
-await build({
-  ...common,
-  entryPoints: [FUNCTION_BUNDLE.entry],
-  outfile: FUNCTION_BUNDLE_FILE,
-  target: FUNCTION_BUNDLE.target,
-  sourcemap: 'linked',
-  sourcesContent: false,
-  banner: { js: FUNCTION_BUNDLE.banner },
-});
+for (const [entry, outfile] of [[FUNCTION_BUNDLE.entry, FUNCTION_BUNDLE_FILE], [ROLLUP_WRITER_BUNDLE.entry, ROLLUP_WRITER_BUNDLE_FILE]] as const) {
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    target: FUNCTION_BUNDLE.target,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    banner: { js: FUNCTION_BUNDLE.banner },
+  });
+}
 
 await build({
   ...common,
@@ -51,6 +54,6 @@ await build({
   external: ['testcontainers', '@testcontainers/localstack'],
 });
 
-for (const file of [FUNCTION_BUNDLE_FILE, CLI_BUNDLE]) {
+for (const file of [FUNCTION_BUNDLE_FILE, ROLLUP_WRITER_BUNDLE_FILE, CLI_BUNDLE]) {
   console.log(`${path.relative(REPO_ROOT, file)}: ${((await stat(file)).size / 1024).toFixed(0)} KiB`);
 }

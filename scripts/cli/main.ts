@@ -93,6 +93,19 @@ function buildProgram(io: CliIO): Command {
     });
 
   program
+    .command('rollup')
+    .description('merge the summaries under an S3 prefix or in a local directory (e.g. ./logsieve-out) into one rollup')
+    .argument('<input>', 's3://bucket/prefix (endpoint: AWS_ENDPOINT_URL or LOCALSTACK_ENDPOINT) or a directory of summaries')
+    .option('--since <time>', 'only summaries whose hour starts at or after this ISO 8601 time')
+    .option('--until <time>', 'only summaries whose hour starts before this ISO 8601 time')
+    .option('--json', 'print the rollup JSON', false)
+    .option('--html <file>', 'also write the HTML rollup to this file')
+    .action(async (input: string, opts: { since?: string; until?: string; json: boolean; html?: string }) => {
+      const { rollupCommand } = await import('./rollupCommand.js');
+      await rollupCommand(input, opts, io);
+    });
+
+  program
     .command('up')
     .description('start LocalStack with the buckets, queues and S3 → SQS notification of the CDK construct; leave it running')
     .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)

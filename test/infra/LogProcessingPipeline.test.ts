@@ -116,7 +116,8 @@ describe('LogProcessingPipeline', () => {
           Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
         },
       ]);
-      template.resourceCountIs('AWS::IAM::Policy', 1);
+      // The other policy is the rollup writer's (test/infra/rollups.test.ts).
+      template.resourceCountIs('AWS::IAM::Policy', 2);
     });
 
     it('gives the function a role of its own with no managed policies', () => {

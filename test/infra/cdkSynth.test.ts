@@ -23,7 +23,8 @@ describe('cdk synth (infra/bin/app.ts through cdk.json)', () => {
     }
     const template = JSON.parse(readFileSync(path.join(outdir, 'Logsieve.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
     const types = Object.values(template.Resources).map((r) => r.Type);
-    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(1);
+    // The processing function and the scheduled rollup writer.
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2);
     expect(types).toContain('AWS::Lambda::EventSourceMapping');
     // No account was looked up (the CLI falls back to us-east-1 for the region when none is configured).
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { environment?: string }> };

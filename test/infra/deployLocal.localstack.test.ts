@@ -31,8 +31,10 @@ const run = Date.now().toString(36);
 const created: string[] = [];
 
 /** What LocalStack can only do with a Docker engine: create (and run) the function, and what hangs off it. */
-const NEEDS_LAMBDA = (r: { Type: string; Properties?: { Namespace?: string } }): boolean =>
-  r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Lambda::EventSourceMapping' || (r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Namespace === 'AWS/Lambda');
+const NEEDS_LAMBDA = (r: { Type: string; Properties?: { Namespace?: string; ScheduleExpression?: string } }): boolean =>
+  r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Lambda::EventSourceMapping' || (r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Namespace === 'AWS/Lambda') ||
+  // The rollup writer's schedule and its permission to invoke it.
+  r.Type === 'AWS::Lambda::Permission' || (r.Type === 'AWS::Events::Rule' && r.Properties?.ScheduleExpression !== undefined);
 
 type Template = {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] }>;
@@ -89,7 +91,8 @@ describe(`LogsieveStack on LocalStack (${mode}): everything but the function`, (
   beforeAll(async () => {
     const { template } = buildStack({ env: { account: LOCALSTACK_ACCOUNT, region: LOCAL_AWS.region }, pipeline: { inputPrefix: 'logs/', inputSuffixes: ['.log'] } });
     const stripped = templateWithoutLambda(template.toJSON() as Template);
-    expect(stripped.dropped).toHaveLength(3);
+    // Processor, its event source and errors alarm; rollup writer, its schedule and invoke permission.
+    expect(stripped.dropped).toHaveLength(6);
     kept = stripped.kept;
     created.push(stackName);
     await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: stripped.body, Capabilities: ['CAPABILITY_IAM'] }));
@@ -191,7 +194,7 @@ describe(`npm run deploy:local path: cdklocal bootstrap + deploy of the whole st
       expect(failed.some((f) => /AWS::Lambda::Function\s.*Error while creating lambda: Installation of lambda-runtime \S+ failed/.test(f))).toBe(true);
       for (const f of failed) {
         expect(f, 'a resource that does not need Lambda failed').toMatch(
-          /AWS::CloudFormation::Stack|AWS::Lambda::Function|AWS::Lambda::EventSourceMapping|AWS::CloudWatch::Alarm\s+\|\s+Pipeline\/FunctionErrorsAlarm/,
+          /AWS::CloudFormation::Stack|AWS::Lambda::Function|AWS::Lambda::EventSourceMapping|AWS::Lambda::Permission|AWS::Events::Rule|AWS::CloudWatch::Alarm\s+\|\s+Pipeline\/FunctionErrorsAlarm/,
         );
       }
       return;

@@ -48,6 +48,8 @@ describe('resolvePipelineSettings', () => {
       forceReprocess: false,
       serverAccessLogs: true,
       allowOutputUnderInputPrefix: false,
+      rollupScheduleMinutes: 60,
+      changesTopicArn: undefined,
     });
   });
 

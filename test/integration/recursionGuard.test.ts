@@ -17,8 +17,8 @@ describe('processLog handler writing into its own input bucket', () => {
     await s3.send(new PutObjectCommand({ Bucket: pipe.bucket, Key: 'app.log', Body: sampleLog(2_000).text }));
     expect(await handler(await receiveNotifications(sqs, pipe, 1), { awsRequestId: 'r1' } as never)).toEqual({ batchItemFailures: [] });
 
-    // The error part, the report and the summary each sent a notification of their own.
-    const echoes = await receiveNotifications(sqs, pipe, 3);
+    // The error part, the report, the summary, its rollup index entry and dirty-hour marker each sent a notification of their own.
+    const echoes = await receiveNotifications(sqs, pipe, 5);
     const keys = echoes.Records.map((r) => (JSON.parse(r.body) as { Records: Array<{ s3: { object: { key: string } } }> }).Records[0]!.s3.object.key);
     expect(keys.every((k) => k.startsWith('logsieve/'))).toBe(true);
 
@@ -26,7 +26,7 @@ describe('processLog handler writing into its own input bucket', () => {
     for (const record of echoes.Records) {
       outcomes.push(...((await handler(JSON.parse(record.body) as never, { awsRequestId: 'r2' } as never)) as ObjectOutcome[]));
     }
-    expect(outcomes.map((o) => o.outcome)).toEqual(['ignored', 'ignored', 'ignored']);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['ignored', 'ignored', 'ignored', 'ignored', 'ignored']);
 
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: pipe.bucket, Prefix: 'logsieve/summaries/' }));
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(['logsieve/summaries/app.log.html', 'logsieve/summaries/app.log.json']);

@@ -38,6 +38,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     longLines,
     concurrency: integer(env, 'LOGSIEVE_CONCURRENCY', 4, 1, 32),
     forceReprocess: boolean(env, 'LOGSIEVE_FORCE_REPROCESS', false),
+    rollups: boolean(env, 'LOGSIEVE_ROLLUPS', true),
     rules: rules(env),
   };
 }

@@ -14,6 +14,8 @@ export interface Config {
   concurrency: number;
   /** Process objects even when a complete summary for the same version exists. `LOGSIEVE_FORCE_REPROCESS`, default false. */
   forceReprocess: boolean;
+  /** Index each summary under the hour of its records and mark that hour dirty for the rollup writer. `LOGSIEVE_ROLLUPS`, default true. */
+  rollups: boolean;
   /** What counts as an error record: `LOGSIEVE_RULES` (JSON), or the file named by `LOGSIEVE_RULES_FILE`. Defaults: see parseRules. */
   rules: Rules;
 }

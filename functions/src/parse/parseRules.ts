@@ -5,14 +5,14 @@ import type { ErrorClass, MinLevel, RedactionKind, Rules, UserPattern } from './
 
 const TOP_KEYS = [
   'version', 'include', 'exclude', 'minLevel', 'errorPatterns', 'errorClasses', 'multiline', 'redaction',
-  'maxRawBytes', 'maxMessageChars', 'topGroups',
+  'maxRawBytes', 'maxMessageChars', 'topGroups', 'keptGroups',
 ] as const;
 
 /**
  * Validates a rules document (already parsed from JSON) and returns ready-to-use rules.
  * Every field is optional; defaults: `minLevel` `error`, all classes but `vpc-*`, multi-line on
  * (200 lines, 64 KiB), redaction on (all kinds), `maxRawBytes` 8 192, `maxMessageChars` 1 024,
- * `topGroups` 20. Unknown fields are rejected so that a typo does not silently do nothing.
+ * `topGroups` 20, `keptGroups` 200. Unknown fields are rejected so that a typo does not silently do nothing.
  * Patterns (`include`, `exclude`, `errorPatterns`) are case-insensitive and linear in the text
  * (`compilePattern`: V8 without quantifiers, RE2 otherwise).
  *
@@ -64,6 +64,7 @@ export function parseRules(json: unknown): Rules {
     maxRawBytes: positiveInt(doc.maxRawBytes, 'maxRawBytes', DEFAULTS.maxRawBytes),
     maxMessageChars: positiveInt(doc.maxMessageChars, 'maxMessageChars', DEFAULTS.maxMessageChars),
     topGroups: positiveInt(doc.topGroups, 'topGroups', DEFAULTS.topGroups),
+    keptGroups: positiveInt(doc.keptGroups, 'keptGroups', DEFAULTS.keptGroups),
   };
 }
 

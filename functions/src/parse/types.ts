@@ -150,8 +150,10 @@ export interface Rules {
   maxRawBytes: number;
   /** Cap on `message`, in characters. Default 1 024. */
   maxMessageChars: number;
-  /** Groups listed in the summary. Default 20. */
+  /** Groups listed in the summary's `topGroups`. Default 20. */
   topGroups: number;
+  /** Groups kept in the summary's `groups`, which rollups merge (at least `topGroups`). Default 200. */
+  keptGroups: number;
 }
 
 /** Counters of the parse stage. Read them after (or during) iteration. */

@@ -10,6 +10,8 @@ export interface SummaryInput extends Analysis {
   identity: { etag?: string; versionId?: string };
   size: number | undefined;
   topGroups: number;
+  /** Groups kept in `groups` (at least `topGroups`). */
+  keptGroups: number;
   keys: Pick<OutputKeys, 'summary' | 'report'>;
   startedAt: Date;
   /** GetObject resumes spent on the object (0 for a local file). */
@@ -22,6 +24,17 @@ export function buildSummary(input: SummaryInput): Summary {
   const durationMs = Date.now() - input.startedAt.getTime();
   const parts = input.part ? [input.part] : [];
   const records = parts.reduce((n, part) => n + part.records, 0);
+  const groups = input.groups.top(Math.max(input.keptGroups, input.topGroups)).map((g) => ({
+    groupId: g.groupId,
+    template: g.template,
+    class: g.class,
+    level: g.level,
+    count: g.count,
+    countError: 0,
+    firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
+    lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
+    sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
+  }));
   return {
     schema: SUMMARY_SCHEMA,
     status: input.failure ? 'failed' : 'complete',
@@ -65,16 +78,8 @@ export function buildSummary(input: SummaryInput): Summary {
       histogramOverflow: p.histogramOverflow,
       yearsInferred: p.yearsInferred,
     },
-    topGroups: input.groups.top(input.topGroups).map((g) => ({
-      groupId: g.groupId,
-      template: g.template,
-      class: g.class,
-      level: g.level,
-      count: g.count,
-      firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
-      lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
-      sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
-    })),
+    topGroups: groups.slice(0, input.topGroups),
+    groups,
     outputs: {
       summaryKey: input.keys.summary,
       reportKey: input.keys.report,

@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Config } from '../config/types.js';
 import type { ObjectRef } from '../events/types.js';
 import { renderReport } from '../output/renderReport.js';
+import { markDirty } from '../rollup/markDirty.js';
 import { writeErrorRecords } from '../output/writeErrorRecords.js';
 import type { ResumeEvent } from '../stream/resumeBody.js';
 import { s3Source } from '../stream/s3Source.js';
@@ -46,7 +47,8 @@ export type ProcessResult =
  * Processes one S3 object: skips it when a complete summary exists for the same version (unless
  * `forceReprocess`), streams and analyses it (see `analyzeBytes`), writes its error records as
  * gzip NDJSON through lib-storage (at most queueSize × partSize = 16 MiB buffered), then the HTML
- * report, then the JSON summary, last. Corrupt or truncated input is not retried: the summary says
+ * report, then the JSON summary, last, then (with `config.rollups`) the summary's rollup index entry and
+ * dirty-hour marker (see `markDirty`). Corrupt or truncated input is not retried: the summary says
  * `failed` with the reason. Reading stopped by `stopReading` writes the same way and returns the
  * outcome `stopped`. Read and write failures are raised for a retry.
  *
@@ -79,9 +81,11 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
     source.close();
   }
 
-  const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keys, startedAt, resumes: source.resumes });
+  const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keptGroups: config.rules.keptGroups, keys, startedAt, resumes: source.resumes });
   await put(s3, config.outputBucket, keys.report, renderReport(summary), 'text/html; charset=utf-8', undefined, signal);
   await put(s3, config.outputBucket, keys.summary, JSON.stringify(summary, null, 2), 'application/json', summaryMetadata(summary), signal);
+  // After the summary: a marker never names a summary that is not there yet.
+  if (config.rollups) await markDirty({ s3, bucket: config.outputBucket, outputPrefix: config.outputPrefix }, summary, signal);
   return { outcome: analysis.stopped ? 'stopped' : 'processed', summary };
 }
 

@@ -11,8 +11,13 @@ export interface SummaryGroup {
   class: ErrorClass;
   level: Level | 'none';
   count: number;
-  firstSeen: { line: number; timestamp: string | null };
-  lastSeen: { line: number; timestamp: string | null };
+  /** Space-Saving overestimate of `count`: the true count is in [count - countError, count]. 0 when exact; missing means 0. */
+  countError: number;
+  /** Earlier ids the group's records may carry (merged across summaries as a union). */
+  aliases?: string[];
+  /** `key`: the object the record came from; set in merged summaries (rollups), absent in a per-object summary. */
+  firstSeen: { line: number; timestamp: string | null; key?: string };
+  lastSeen: { line: number; timestamp: string | null; key?: string };
   sample: { message: string; firstLine: number; timestamp: string | null };
 }
 
@@ -79,7 +84,10 @@ export interface Summary {
     /** Records whose timestamp had no year (syslog RFC 3164): the year is the one that puts it at most a day after the object's LastModified. */
     yearsInferred: number;
   };
+  /** The first `topGroups` (rules, default 20) of `groups`. */
   topGroups: SummaryGroup[];
+  /** Every kept group (at most rules `keptGroups`, default 200), count descending: what rollups merge. */
+  groups: SummaryGroup[];
   outputs: {
     summaryKey: string;
     reportKey: string;

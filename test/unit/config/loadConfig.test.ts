@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       longLines: 'truncate',
       concurrency: 4,
       forceReprocess: false,
+      rollups: true,
       rules: parseRules({}),
     });
   });

@@ -16,11 +16,12 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     time: { first: '2026-11-26T10:00:05.000Z', last: '2026-11-26T10:02:00.000Z', errorsPerMinute: { '2026-11-26T10:00': 1, '2026-11-26T10:02': 2 }, histogramOverflow: 0, yearsInferred: 0 },
     topGroups: [
       {
-        groupId: 'abc', template: 'failed <*> "<script>"', class: 'level', level: 'error', count: 3,
+        groupId: 'abc', template: 'failed <*> "<script>"', class: 'level', level: 'error', count: 3, countError: 0,
         firstSeen: { line: 2, timestamp: '2026-11-26T10:00:05.000Z' }, lastSeen: { line: 9, timestamp: '2026-11-26T10:02:00.000Z' },
         sample: { message: 'failed 42 "<script>"', firstLine: 2, timestamp: '2026-11-26T10:00:05.000Z' },
       },
     ],
+    groups: [],
     outputs: { summaryKey: 's', reportKey: 'r', errorParts: [] },
     processing: { startedAt: '2026-11-26T10:05:00.000Z', durationMs: 5, mbPerSec: 20, peakRssMiB: 90, invocations: 1, resumes: 0 },
     ...overrides,

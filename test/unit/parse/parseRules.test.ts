@@ -6,7 +6,7 @@ describe('parseRules', () => {
   it('gives defaults for an empty document', () => {
     const rules = parseRules({});
     expect(rules).toMatchObject({
-      minLevel: 'error', include: [], exclude: [], errorPatterns: [], maxRawBytes: 8192, maxMessageChars: 1024, topGroups: 20,
+      minLevel: 'error', include: [], exclude: [], errorPatterns: [], maxRawBytes: 8192, maxMessageChars: 1024, topGroups: 20, keptGroups: 200,
       multiline: { enabled: true, maxLines: 200, maxBytes: 65536 }, redaction: { enabled: true },
     });
     expect(rules.errorClasses).toContain('http-5xx');

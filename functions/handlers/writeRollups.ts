@@ -1,0 +1,32 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadRollupConfig } from '../src/config/loadRollupConfig.js';
+import { createEventsClient } from '../src/rollup/createEventsClient.js';
+import { RollupRunError } from '../src/rollup/errors.js';
+import { publishChange } from '../src/rollup/publishChange.js';
+import type { RunReport } from '../src/rollup/runRollups.js';
+import { runRollups } from '../src/rollup/runRollups.js';
+
+// Built once per container: a bad setting fails the cold start with the variable's name.
+const config = loadRollupConfig(process.env);
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'logsieve' });
+const s3 = new S3Client({
+  forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+  requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
+});
+const publish = config.events ? publishChange(createEventsClient(process.env), config.eventBusName) : undefined;
+
+/**
+ * Lambda entry of the scheduled rollup writer (EventBridge schedule; any event runs it): rewrites
+ * the dirty hours and their days, puts `Error groups changed` events. Fails the invocation when an
+ * hour or day failed (its markers stay; the next run retries it).
+ */
+export const handler = async (): Promise<RunReport> => {
+  const report = await runRollups({ s3, bucket: config.outputBucket, outputPrefix: config.outputPrefix, settings: config.settings }, publish);
+  logger.info('rollups written', { hours: report.hours.length, days: report.days.length, events: report.events, markersDeleted: report.markersDeleted });
+  if (report.failures.length > 0) {
+    logger.error('rollups failed', { failures: report.failures });
+    throw new RollupRunError(report.failures);
+  }
+  return report;
+};
