@@ -135,9 +135,13 @@ describe('a fresh CDK app that depends on the tarball', () => {
     const fns = ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('LogsProcessor'));
     expect(fns).toHaveLength(1);
     expect(fns[0]![1].Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 1769 });
-    const asset = readdirSync(path.join(app, 'cdk.out')).filter((d) => d.startsWith('asset.') && existsSync(path.join(app, 'cdk.out', d, 'index.mjs')));
-    expect(asset).toHaveLength(1);
-    expect(readdirSync(path.join(app, 'cdk.out', asset[0]!)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const assets = readdirSync(path.join(app, 'cdk.out')).filter((d) => d.startsWith('asset.') && existsSync(path.join(app, 'cdk.out', d, 'index.mjs')));
+    // The processor's and the rollup writer's bundles, each alone in its asset.
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) expect(readdirSync(path.join(app, 'cdk.out', asset)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const writers = ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('LogsRollupWriter'));
+    expect(writers).toHaveLength(1);
+    expect(writers[0]![1].Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
   });
 
   it('has the queue with its dead-letter queue, the event source and the input bucket notifying the queue', () => {
