@@ -41,6 +41,7 @@ export const DEFAULTS = {
   maxRawBytes: 8_192,
   maxMessageChars: 1_024,
   topGroups: 20,
+  keptGroups: 200,
 } as const;
 
 /** Bound of the errors-per-minute histogram: one week of minutes. */

@@ -1,7 +1,8 @@
 import type { ObjectRef } from '../events/types.js';
 import type { Analysis } from './analyzeBytes.js';
 import type { OutputKeys } from './outputKeys.js';
-import type { Summary } from './types.js';
+import type { ErrorGroup } from '../parse/types.js';
+import type { Summary, SummaryGroup } from './types.js';
 import { SUMMARY_SCHEMA } from './types.js';
 
 /** Everything the summary is made from: the analysis, where it came from and where it went. */
@@ -16,12 +17,29 @@ export interface SummaryInput extends Analysis {
   resumes: number;
 }
 
+/** A kept group as the summary lists it. */
+function summaryGroup(g: ErrorGroup): SummaryGroup {
+  return {
+    groupId: g.groupId,
+    template: g.template,
+    class: g.class,
+    level: g.level,
+    count: g.count,
+    countError: g.countError,
+    ...(g.aliases.length > 0 ? { aliases: g.aliases } : {}),
+    firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
+    lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
+    sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
+  };
+}
+
 /** Assembles the versioned summary document from the stage counters. */
 export function buildSummary(input: SummaryInput): Summary {
   const { parseStats: p, lineStats: l } = input;
   const durationMs = Date.now() - input.startedAt.getTime();
   const parts = input.part ? [input.part] : [];
   const records = parts.reduce((n, part) => n + part.records, 0);
+  const groups = input.groups.groups().map(summaryGroup);
   return {
     schema: SUMMARY_SCHEMA,
     status: input.failure ? 'failed' : 'complete',
@@ -55,7 +73,9 @@ export function buildSummary(input: SummaryInput): Summary {
       parseFailures: p.parseFailures,
       multilineCuts: p.multilineCuts,
       excluded: p.excluded,
-      ungroupedRecords: input.groups.untracked,
+      ungroupedRecords: input.groups.ungrouped,
+      unclusteredRecords: input.unclustered,
+      unlistedGroupIds: input.groups.unlistedIds,
       ...(input.cloudWatchLogs ? { cloudWatchLogs: { ...input.cloudWatchLogs } } : {}),
     },
     time: {
@@ -65,16 +85,8 @@ export function buildSummary(input: SummaryInput): Summary {
       histogramOverflow: p.histogramOverflow,
       yearsInferred: p.yearsInferred,
     },
-    topGroups: input.groups.top(input.topGroups).map((g) => ({
-      groupId: g.groupId,
-      template: g.template,
-      class: g.class,
-      level: g.level,
-      count: g.count,
-      firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
-      lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
-      sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
-    })),
+    topGroups: groups.slice(0, input.topGroups),
+    groups,
     outputs: {
       summaryKey: input.keys.summary,
       reportKey: input.keys.report,
