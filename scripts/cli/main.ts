@@ -6,6 +6,7 @@ import { LOG_LEVELS } from './createCliLogger.js';
 import { demoCommand } from './demoCommand.js';
 import { downCommand } from './downCommand.js';
 import { processCommand } from './processCommand.js';
+import { templatesCommand } from './templatesCommand.js';
 import { toCliError } from './toCliError.js';
 import type { CliIO } from './types.js';
 import { upCommand } from './upCommand.js';
@@ -90,6 +91,18 @@ function buildProgram(io: CliIO): Command {
     .option('--json', 'print only the summary JSON on stdout', false)
     .action(async (input: string, opts: { out: string; errorsOut?: string; config?: string; json: boolean }) => {
       await processCommand(input, opts, io);
+    });
+
+  program
+    .command('templates')
+    .description('group every event of a local file by learned template; print the top templates by count and by bytes')
+    .argument('<file>', 'a log file (plain, gzip, zstd…)')
+    .option('--json', 'print the tables as JSON', false)
+    .option('--assignments <out.ndjson>', 'write {"line","groupId","template"} for every input line')
+    .option('--no-multiline', 'each line is its own event (no stack-trace joining)')
+    .option('--top <n>', 'rows per table, 1 to 10000', (v) => integer('--top', v, 1, 10_000), 20)
+    .action(async (file: string, opts: { json: boolean; assignments?: string; multiline: boolean; top: number }) => {
+      await templatesCommand(file, opts, io);
     });
 
   program
