@@ -105,6 +105,7 @@ export async function collectTemplates(bytes: AsyncIterable<Uint8Array>, options
   const lines = lineBatches(rest, { maxLineBytes: 1 << 20, longLines: 'truncate', stats: lineStats });
   const source = { bucket: '', key: options.name ?? '' };
   for await (const batch of records(lines, { source, format, rules, stats, groups: sink, grouper, signal: options.signal })) void batch;
+  grouper.finish();
 
   // Groups whose templates ended up equal are one row.
   const rows = new Map<string, TemplateRow & { first: number }>();

@@ -75,6 +75,15 @@ export class TemplateGrouper {
     return this.miner.unclustered;
   }
 
+  /**
+   * Ends the stream: merges families of clusters that differ in one word only
+   * ({@link TemplateMiner.mergeFamilies}). Call once, after the last message and before reading
+   * final templates; a message grouped after it still gets a group.
+   */
+  finish(): void {
+    this.miner.mergeFamilies();
+  }
+
   /** The group of one message of class `cls`; `template` is a structured format's own template. */
   group(message: string, cls: string, template?: string): GroupRef {
     const cacheKey = template === undefined ? `${cls}\u0000${message}` : `${cls}\u0001${template}`;

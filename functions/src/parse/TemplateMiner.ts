@@ -56,6 +56,14 @@ export class TemplateCluster {
     return (this.#groupId ??= hash64(`${this.cls}\u0000${this.template}`));
   }
 
+  /** Makes position `at` a placeholder. */
+  wildcard(at: number): void {
+    if (this.#tokens[at] === VARIABLE) return;
+    this.#tokens[at] = VARIABLE;
+    this.#template = undefined;
+    this.#groupId = undefined;
+  }
+
   /** Replaces with `<*>` each position where `tokens` differs; true when the template changed. */
   generalize(tokens: readonly string[]): boolean {
     let changed = false;
@@ -75,6 +83,13 @@ export class TemplateCluster {
 }
 
 type TreeNode = Map<string, TreeNode | TemplateCluster[]>;
+
+/** Distinct clusters that must differ in one position only for that position to be a variable. */
+const FAMILY_SIZE = 5;
+/** Longest template, in tokens, that {@link TemplateMiner.mergeFamilies} looks at. */
+const FAMILY_MAX_TOKENS = 64;
+/** Constant words by convention, never merged into a variable: HTTP methods. */
+const CONSTANT_WORD = /^(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE)$/;
 
 /**
  * The learned step on top of masking: a streaming, Drain-style clustering of masked messages
@@ -98,6 +113,7 @@ type TreeNode = Map<string, TreeNode | TemplateCluster[]>;
  */
 export class TemplateMiner {
   readonly #root: TreeNode = new Map();
+  readonly #all: TemplateCluster[] = [];
   readonly #depth: number;
   readonly #similarity: number;
   readonly #maxChildren: number;
@@ -145,7 +161,42 @@ export class TemplateMiner {
     const made = new TemplateCluster(this.#clusters++, cls, tokens);
     made.count = 1;
     leaf.push(made);
+    this.#all.push(made);
     return made;
+  }
+
+  /**
+   * The end-of-stream step: clusters of one class and length that are equal but for one position,
+   * and that are at least 5 (`FAMILY_SIZE`) with 5 distinct words there, get `<*>` at that position,
+   * so that they end with one template (and one group id). The prefix tree cannot see this when the
+   * varying word is one of its leading tokens ("Cache green evicted <*>", "Cache west evicted <*>"…);
+   * two to four alternatives ("VM Started", "VM Stopped") are taken for constant words and kept
+   * apart, and HTTP methods always are. Deterministic; O(clusters × tokens), once.
+   */
+  mergeFamilies(): number {
+    const families = new Map<string, TemplateCluster[]>();
+    for (const cluster of this.#all) {
+      const tokens = cluster.tokens;
+      if (tokens.length < 2 || tokens.length > FAMILY_MAX_TOKENS) continue;
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (t === VARIABLE || CONSTANT_WORD.test(t)) continue;
+        const key = `${cluster.cls}\u0000${i}\u0000${tokens.slice(0, i).join(' ')}\u0000${tokens.slice(i + 1).join(' ')}`;
+        const family = families.get(key);
+        if (family === undefined) families.set(key, [cluster]);
+        else family.push(cluster);
+      }
+    }
+    let merged = 0;
+    const changes: Array<[TemplateCluster, number]> = [];
+    for (const [key, family] of families) {
+      if (family.length < FAMILY_SIZE) continue;
+      const at = Number(key.slice(key.indexOf('\u0000') + 1, key.indexOf('\u0000', key.indexOf('\u0000') + 1)));
+      for (const cluster of family) changes.push([cluster, at]);
+      merged += family.length;
+    }
+    for (const [cluster, at] of changes) cluster.wildcard(at);
+    return merged;
   }
 
   /** The cluster list at the end of the message's path, made on the way when missing. */

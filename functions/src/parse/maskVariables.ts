@@ -50,7 +50,7 @@ const RULES: ReadonlyArray<readonly [RegExp, string, string]> = [
   // Names of principals after the noun that introduces them ("for user alice", "account bob"):
   // variables without a digit, which a digit-based mask misses. (Nouns such as "instance" or
   // "node" are left out: "Instance spawned successfully" is a constant.)
-  [/(\b(?:user|username|login|account|owner|principal|tenant|customer)s?:?[ \t]{1,4})(?!<\*>)[A-Za-z_][\w.@-]*/gi, `$1${VARIABLE}`, ''],
+  [/(\b(?:user|username|login|account|owner|principal|tenant|customer):?[ \t]{1,4})(?!<\*>)[A-Za-z_][\w.@-]*/gi, `$1${VARIABLE}`, ''],
   // Kebab-case identifiers (hosts, pods, buckets, services) and capitalised dashed names of three
   // parts or more (`Microsoft-Windows-Foo-Package`).
   [/(?<![\w<*>.-])(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+){2,})(?![\w-]|\.\w)/g, VARIABLE, '-'],

@@ -141,6 +141,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     }),
   );
 
+  // Final templates: the learned step's end-of-stream merge, before the summary reads them.
+  grouper.finish();
   return {
     compression: decompressed.compression ?? 'none',
     bytesIn: decompressed.bytesIn,
