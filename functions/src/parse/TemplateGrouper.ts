@@ -1,6 +1,6 @@
 import { detached } from './detached.js';
 import { hash64 } from './groupKey.js';
-import { maskVariables } from './maskVariables.js';
+import { maskPrepared, prepareMask } from './maskVariables.js';
 import type { TemplateMinerOptions } from './TemplateMiner.js';
 import { TemplateMiner } from './TemplateMiner.js';
 
@@ -54,8 +54,8 @@ class ClusterGroup implements GroupRef {
  * ({@link maskVariables}), then clustered by a {@link TemplateMiner} with one configuration for
  * every log; a structured format's own template (access logs) is used as it is, and a message past
  * the miner's cluster bound is grouped by its masked text alone (counted in `unclustered`).
- * Identical messages are looked up in a cache of 4 096 entries (cleared when full), so a repeated
- * message costs one map lookup. Holds the miner's clusters plus the cache.
+ * Messages equal after {@link prepareMask} are looked up in a cache of 4 096 entries (cleared when
+ * full), so a message of a statement seen before costs one pass over its tokens and a map lookup. Holds the miner's clusters plus the cache.
  *
  * @example
  * const grouper = new TemplateGrouper();
@@ -86,7 +86,10 @@ export class TemplateGrouper {
 
   /** The group of one message of class `cls`; `template` is a structured format's own template. */
   group(message: string, cls: string, template?: string): GroupRef {
-    const cacheKey = template === undefined ? `${cls}\u0000${message}` : `${cls}\u0001${template}`;
+    // Keyed on the prepared message (digits, ids and paths in plain tokens already `<*>`), so that
+    // the messages of one statement share an entry whatever their values.
+    const prepared = template === undefined ? prepareMask(message) : template;
+    const cacheKey = `${cls}${template === undefined ? '\u0000' : '\u0001'}${prepared}`;
     let ref = this.#cache.get(cacheKey);
     if (ref !== undefined) {
       return ref;
@@ -94,7 +97,7 @@ export class TemplateGrouper {
     if (template !== undefined) {
       ref = new FixedGroup(cls, detached(template));
     } else {
-      const masked = maskVariables(message);
+      const masked = maskPrepared(prepared);
       const cluster = this.miner.match(masked, cls);
       if (cluster === null) ref = new FixedGroup(cls, detached(masked));
       else ref = this.#clusterRefs[cluster.index] ??= new ClusterGroup(cluster.index, cluster);
