@@ -104,7 +104,7 @@ export class ErrorGroups implements GroupSink {
       error = victim.count;
       absorbed = victim.absorbed;
       for (const id of victim.ids) this.#pushAlias(absorbed, id);
-      this.#pushAlias(absorbed, victim.ref.groupId);
+      if (!victim.ids.includes(victim.ref.groupId)) this.#pushAlias(absorbed, victim.ref.groupId);
     }
     const made: Counter = {
       key: detached(group.key),
