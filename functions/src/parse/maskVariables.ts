@@ -35,12 +35,16 @@ const RULES: ReadonlyArray<readonly [RegExp, string, string]> = [
   // File paths and URL paths of two segments or more; Windows paths.
   [/(?<![\w.*>\-@%+~=,$/])(?:~|\.{1,2})?(?:\/[\w.\-@%+~=,$]+){2,}\/?/g, VARIABLE, '/'],
   [/\b[A-Za-z]:\\[^\s"']+/g, VARIABLE, '\\'],
-  // Bracketed values and lists (`[a, b, c]`, `[a]`): their length varies, so they are one value.
+  // Bracketed lists and values with a space or comma inside (`[a, b, c]`, `[instance: x]`): their
+  // length varies, so they are one value; so is one word in brackets after `:` or `=` (`flags: [a]`) or a value.
+  // Elsewhere one word in brackets (`[preauth]`) is a constant tag.
   // (Headers like `[main]` or `[ERROR]` are stripped before masking.)
-  [/\[[^[\]\n<]{1,200}\]/g, VARIABLE, '['],
+  [/\[(?=[^\]\n]{0,200}[,\s])[^[\]\n<]{1,200}\]|(?<=[:=] ?)\[[^[\]\n<]{1,200}\]/g, VARIABLE, '['],
   // key=value: the value is variable whatever it looks like (before the kebab-case rule, which
   // would otherwise take part of a value such as `rhost=h64-1.isp.example.net`).
   [/(?<![\w.-])([\w.-]+=)(?!<\*>)(?:[^\s,;&)\]}]+)/g, `$1${VARIABLE}`, '='],
+  // One word in brackets right after a `key=value` is part of the value (`shard=27: [tmp]`).
+  [/(?<==<\*> ?)\[[^[\]\n<]{1,200}\]/g, VARIABLE, '['],
   // Names of principals after the noun that introduces them ("for user alice", "account bob"):
   // variables without a digit, which a digit-based mask misses. (Nouns such as "instance" or
   // "node" are left out: "Instance spawned successfully" is a constant.)

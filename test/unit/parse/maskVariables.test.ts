@@ -58,6 +58,10 @@ describe('maskVariables', () => {
     expect(maskVariables('"GET /v2/orders/12 HTTP/1.1" 500')).not.toBe(maskVariables('"DELETE /v2/orders/12 HTTP/1.1" 500'));
     expect(maskVariables('"GET /v2/orders/12 HTTP/1.1" 500')).toBe(maskVariables('"GET /v2/users/7/cart HTTP/1.0" 404'));
     expect(maskVariables('Instance spawned successfully')).not.toBe(maskVariables('Instance destroyed successfully'));
+    // One word in brackets is a tag, unless it is a value; lists are one value.
+    expect(maskVariables('Connection closed by 10.0.0.2 [preauth]')).toBe('Connection closed by <*> [preauth]');
+    expect(maskVariables('flags: [a] for x')).toBe(maskVariables('flags: [a, b, c] for x'));
+    expect(maskVariables('shard=27: [tmp]')).toBe('shard=<*>');
     // User names after "user".
     expect(maskVariables('Invalid user guest from 10.0.0.1')).toBe(maskVariables('Invalid user admin from 10.0.0.2'));
   });
