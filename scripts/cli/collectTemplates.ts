@@ -1,3 +1,5 @@
+import { cloudTrailRecords } from '../../functions/src/parse/cloudTrailRecords.js';
+import { cloudWatchLogsEvents } from '../../functions/src/parse/cloudWatchLogsEvents.js';
 import { createParseStats } from '../../functions/src/parse/createParseStats.js';
 import { hash64 } from '../../functions/src/parse/groupKey.js';
 import { parseRules } from '../../functions/src/parse/parseRules.js';
@@ -102,9 +104,17 @@ export async function collectTemplates(bytes: AsyncIterable<Uint8Array>, options
     },
   };
 
-  const lines = lineBatches(rest, { maxLineBytes: 1 << 20, longLines: 'truncate', stats: lineStats });
+  const lineOptions = { maxLineBytes: 1 << 20, longLines: 'truncate', stats: lineStats } as const;
   const source = { bucket: '', key: options.name ?? '' };
-  for await (const batch of records(lines, { source, format, rules, stats, groups: sink, grouper, signal: options.signal })) void batch;
+  const recordOptions = { source, rules, stats, groups: sink, grouper, signal: options.signal };
+  // The byte routes of the Lambda: CloudTrail documents event by event, CloudWatch Logs envelopes'
+  // messages as lines (their lines are the messages' lines), any other format line by line.
+  const found = format === 'cloudtrail'
+    ? cloudTrailRecords(rest, recordOptions)
+    : format === 'cloudwatch-logs'
+      ? records(cloudWatchLogsEvents(rest, { ...lineOptions, source, signal: options.signal }), recordOptions)
+      : records(lineBatches(rest, lineOptions), { ...recordOptions, format });
+  for await (const batch of found) void batch;
   grouper.finish();
 
   // Groups whose templates ended up equal are one row.
@@ -117,10 +127,11 @@ export async function collectTemplates(bytes: AsyncIterable<Uint8Array>, options
     } else rows.set(t.ref.groupId, { groupId: t.ref.groupId, template: t.ref.template, count: t.count, bytes: t.bytes, first: t.first });
   }
   const sorted = [...rows.values()].sort((a, b) => b.count - a.count || a.first - b.first).map(({ first: _, ...row }) => row);
-  const lineCount = lineStats.lines;
+  // CloudTrail events are not lines: there, a "line" is an event of Records.
+  const lineCount = format === 'cloudtrail' ? stats.lines : lineStats.lines;
   const groupsOfLines = lineGroups;
   return {
-    format: stats.format ?? format,
+    format: format === 'cloudtrail' || format === 'cloudwatch-logs' ? format : stats.format ?? format,
     lines: lineCount,
     events,
     bytes: totalBytes,

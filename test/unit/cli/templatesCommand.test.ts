@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { cloudWatchLogsEnvelope } from '../../helpers/cloudWatchLogsEnvelope.js';
 import { runCli, runInProcess } from './support/runCli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'logsieve-templates-'));
@@ -73,6 +74,14 @@ describe('logsieve templates', () => {
     expect(table.byCount.reduce((n, r) => n + r.count, 0)).toBe(6);
     expect(table.byBytes).toHaveLength(table.templates);
     expect(new Set(read(split).slice(0, 3).map((x) => x.groupId)).size).toBe(3);
+  });
+
+  it('reads CloudWatch Logs subscription data through the envelopes, as the Lambda does', async () => {
+    const envelope = cloudWatchLogsEnvelope([1, 2, 3].map((i) => ({ timestamp: 1_700_000_000_000 + i, message: `Task ${i} timed out after ${i * 3} seconds` })));
+    const input = file('firehose-object', JSON.stringify(envelope));
+    const { code, stdout } = await runInProcess(['templates', input, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'cloudwatch-logs', events: 3, byCount: [{ template: 'Task <*> timed out after <*> seconds', count: 3 }] });
   });
 
   it('fails with exit code 3 on a missing file and 2 on a bad option', async () => {
