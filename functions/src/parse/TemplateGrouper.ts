@@ -25,7 +25,10 @@ class FixedGroup implements GroupRef {
   readonly groupId: string;
   readonly template: string;
   readonly learned = false;
-  constructor(cls: string, template: string) {
+  /** Grouped by masked text because the miner's cluster bound was reached. */
+  readonly pastBound: boolean;
+  constructor(cls: string, template: string, pastBound = false) {
+    this.pastBound = pastBound;
     this.template = template;
     this.groupId = hash64(`${cls}\u0000${template}`);
     this.key = `t${this.groupId}`;
@@ -71,9 +74,7 @@ export class TemplateGrouper {
   }
 
   /** Messages grouped by masked text alone because the cluster bound was reached. */
-  get unclustered(): number {
-    return this.miner.unclustered;
-  }
+  unclustered = 0;
 
   /**
    * Ends the stream: merges families of clusters that differ in one word only
@@ -92,6 +93,7 @@ export class TemplateGrouper {
     const cacheKey = `${cls}${template === undefined ? '\u0000' : '\u0001'}${prepared}`;
     let ref = this.#cache.get(cacheKey);
     if (ref !== undefined) {
+      if (ref instanceof FixedGroup && ref.pastBound) this.unclustered++;
       return ref;
     }
     if (template !== undefined) {
@@ -99,7 +101,10 @@ export class TemplateGrouper {
     } else {
       const masked = maskPrepared(prepared);
       const cluster = this.miner.match(masked, cls);
-      if (cluster === null) ref = new FixedGroup(cls, detached(masked));
+      if (cluster === null) {
+        ref = new FixedGroup(cls, detached(masked), true);
+        this.unclustered++;
+      }
       else ref = this.#clusterRefs[cluster.index] ??= new ClusterGroup(cluster.index, cluster);
     }
     // Bounded: a log whose messages never repeat would otherwise grow it without end.
