@@ -106,6 +106,19 @@ function buildProgram(io: CliIO): Command {
     });
 
   program
+    .command('templates')
+    .description('group every event of a local file by learned template; print the top templates by count and by bytes')
+    .argument('<file>', 'a log file (plain, gzip, zstd…)')
+    .option('--json', 'print the tables as JSON', false)
+    .option('--assignments <out.ndjson>', 'write {"line","groupId","template"} for every input line')
+    .option('--no-multiline', 'each line is its own event (no stack-trace joining)')
+    .option('--top <n>', 'rows per table, 1 to 10000', (v) => integer('--top', v, 1, 10_000), 20)
+    .action(async (file: string, opts: { json: boolean; assignments?: string; multiline: boolean; top: number }) => {
+      const { templatesCommand } = await import('./templatesCommand.js');
+      await templatesCommand(file, opts, io);
+    });
+
+  program
     .command('up')
     .description('start LocalStack with the buckets, queues and S3 → SQS notification of the CDK construct; leave it running')
     .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)

@@ -95,7 +95,7 @@ export async function processToDirectory(options: ProcessToDirectoryOptions): Pr
     ref,
     identity: options.identity ?? {},
     size: options.size,
-    topGroups: config.rules.topGroups, keptGroups: config.rules.keptGroups,
+    topGroups: config.rules.topGroups,
     keys: { summary: summaryPath, report: reportPath },
     startedAt,
     resumes: options.resumes?.() ?? 0,

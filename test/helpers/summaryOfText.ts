@@ -28,7 +28,6 @@ export async function summaryOfText(text: string, key: string, config: AnalyzeOp
     identity: { etag: `etag-${key}` },
     size: Buffer.byteLength(text),
     topGroups: config.rules.topGroups,
-    keptGroups: config.rules.keptGroups,
     keys: { summary: `logsieve/summaries/${key}.json`, report: `logsieve/summaries/${key}.html` },
     startedAt: new Date('2026-11-26T13:00:00.000Z'),
     resumes: 0,

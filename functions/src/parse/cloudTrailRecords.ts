@@ -43,7 +43,7 @@ export async function* cloudTrailRecords(
   const rules = options.rules ?? DEFAULT_RULES;
   const stats = options.stats ?? createParseStats();
   stats.format = 'cloudtrail';
-  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups });
+  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups, grouper: options.grouper });
   const minRank = LEVEL_RANK[rules.minLevel];
   const allowed = new Set<ErrorClass>(rules.errorClasses);
   const everything = rules.minLevel === 'any';

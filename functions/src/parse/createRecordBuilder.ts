@@ -2,9 +2,8 @@ import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
 import { createRedactor, isNotSecret, secretFieldKind } from './createRedactor.js';
 import { detached } from './detached.js';
-import type { ErrorGroups } from './ErrorGroups.js';
-import { groupKey } from './groupKey.js';
-import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
+import { TemplateGrouper } from './TemplateGrouper.js';
+import type { ErrorClass, ErrorRecord, FieldValue, GroupSink, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
 
 /**
  * Characters kept past a cap before redacting, then cut: a secret that starts before the cap ends
@@ -18,9 +17,6 @@ const REDACT_MARGIN = 16 * 1024;
 function head(text: string, cap: number): string {
   return text.length > cap + REDACT_MARGIN ? text.slice(0, cap + REDACT_MARGIN) : text;
 }
-
-/** Entries of the message → group cache; it is cleared when full. */
-const GROUP_CACHE_SIZE = 4_096;
 
 /** One finished event that qualified as a record, before redaction and grouping. */
 export interface EventInput {
@@ -48,9 +44,11 @@ export function createRecordBuilder(options: {
   source: SourceRef;
   rules: Rules;
   stats: ParseStats;
-  groups?: ErrorGroups | undefined;
+  groups?: GroupSink | undefined;
+  grouper?: TemplateGrouper | undefined;
 }): (event: EventInput) => ErrorRecord | null {
   const { source, rules, stats, groups } = options;
+  const grouper = options.grouper ?? new TemplateGrouper();
   const redactor = createRedactor(rules.redaction);
   const count = (kind: RedactionKind): void => {
     stats.redactions++;
@@ -60,8 +58,6 @@ export function createRecordBuilder(options: {
   if (source.versionId !== undefined) sourceCopy.versionId = source.versionId;
   if (source.etag !== undefined) sourceCopy.etag = source.etag;
   let histogramKeys = Object.keys(stats.errorsPerMinute).length;
-  // Messages repeat verbatim more often than not; masking and hashing them once is enough.
-  const groupCache = new Map<string, { groupId: string; template: string }>();
 
   return (event) => {
     if (rules.include.length > 0 && !rules.include.some((re) => re.test(event.text))) {
@@ -104,18 +100,10 @@ export function createRecordBuilder(options: {
       for (const k in origin.fields) fields[k] = capUtf8(redactor(origin.fields[k]!, count), rules.maxMessageChars);
     }
     const template = event.parsed.template === undefined ? undefined : scrub(event.parsed.template);
-    const cacheKey = `${event.cls}\u0000${template ?? message}`;
-    let group = groupCache.get(cacheKey);
-    if (group === undefined) {
-      group = groupKey(message, event.cls, template);
-      // Bounded: a log whose messages never repeat would otherwise grow it without end.
-      if (groupCache.size >= GROUP_CACHE_SIZE) groupCache.clear();
-      // Copies: the key is built on the message, a view of the decoded input; kept as it is, every
-      // entry would hold a 32 KiB region alive until the cache is cleared (V8 then promotes them all).
-      group = { groupId: group.groupId, template: detached(group.template) };
-      groupCache.set(detached(cacheKey), group);
-    }
-    const { groupId, template: groupTemplate } = group;
+    // The group's id now: a learned cluster's template may still gain placeholders later, and the
+    // summary lists this id among the group's aliases when it does.
+    const group = grouper.group(message, event.cls, template);
+    const groupId = group.groupId;
     // The line's own time, unless it had to guess the year and the envelope knows the time exactly.
     const parsedTime = event.parsed.timestamp;
     const originTime = origin?.timestamp != null ? isoOrNull(origin.timestamp) : null;
@@ -152,7 +140,7 @@ export function createRecordBuilder(options: {
         histogramKeys++;
       } else stats.histogramOverflow++;
     }
-    groups?.add(record, groupTemplate);
+    groups?.add(record, group);
     return record;
   };
 }

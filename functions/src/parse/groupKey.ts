@@ -19,7 +19,7 @@ export function groupKey(message: string, cls: ErrorClass, template?: string): {
  * (cyrb53's mixing, widened). Not cryptographic; a few hundred ns instead of a SHA-1 call, and
  * collisions among the ≤ 5 000 groups of an object are out of reach (p ≈ 7e-13).
  */
-function hash64(text: string): string {
+export function hash64(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

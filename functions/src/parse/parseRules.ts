@@ -12,7 +12,7 @@ const TOP_KEYS = [
  * Validates a rules document (already parsed from JSON) and returns ready-to-use rules.
  * Every field is optional; defaults: `minLevel` `error`, all classes but `vpc-*`, multi-line on
  * (200 lines, 64 KiB), redaction on (all kinds), `maxRawBytes` 8 192, `maxMessageChars` 1 024,
- * `topGroups` 20, `keptGroups` 200. Unknown fields are rejected so that a typo does not silently do nothing.
+ * `topGroups` 20, `keptGroups` 200 (at least `topGroups`). Unknown fields are rejected so that a typo does not silently do nothing.
  * Patterns (`include`, `exclude`, `errorPatterns`) are case-insensitive and linear in the text
  * (`compilePattern`: V8 without quantifiers, RE2 otherwise).
  *
@@ -64,8 +64,17 @@ export function parseRules(json: unknown): Rules {
     maxRawBytes: positiveInt(doc.maxRawBytes, 'maxRawBytes', DEFAULTS.maxRawBytes),
     maxMessageChars: positiveInt(doc.maxMessageChars, 'maxMessageChars', DEFAULTS.maxMessageChars),
     topGroups: positiveInt(doc.topGroups, 'topGroups', DEFAULTS.topGroups),
-    keptGroups: positiveInt(doc.keptGroups, 'keptGroups', DEFAULTS.keptGroups),
+    keptGroups: keptGroups(doc),
   };
+}
+
+/** `keptGroups`: the heavy-hitters table's size, which `topGroups` is the head of. */
+function keptGroups(doc: Record<string, unknown>): number {
+  const kept = positiveInt(doc.keptGroups, 'keptGroups', DEFAULTS.keptGroups);
+  const top = positiveInt(doc.topGroups, 'topGroups', DEFAULTS.topGroups);
+  if (kept < top) throw new RulesConfigError('keptGroups', `an integer of at least topGroups (${top})`, kept);
+  if (kept > 100_000) throw new RulesConfigError('keptGroups', 'an integer of at most 100000', kept);
+  return kept;
 }
 
 function parseMultiline(value: unknown): Rules['multiline'] {

@@ -38,7 +38,7 @@ export async function* records(
   const rules = options.rules ?? DEFAULT_RULES;
   const stats = options.stats ?? createParseStats();
   const signal = options.signal;
-  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups });
+  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups, grouper: options.grouper });
   const minRank = LEVEL_RANK[rules.minLevel];
   const everything = rules.minLevel === 'any';
   const allowed = new Set<ErrorClass>(rules.errorClasses);

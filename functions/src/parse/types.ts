@@ -1,4 +1,4 @@
-import type { ErrorGroups } from './ErrorGroups.js';
+import type { GroupRef, TemplateGrouper } from './TemplateGrouper.js';
 
 /**
  * Log formats the parse stage recognises. `unknown` falls back to generic level detection.
@@ -152,7 +152,7 @@ export interface Rules {
   maxMessageChars: number;
   /** Groups listed in the summary's `topGroups`. Default 20. */
   topGroups: number;
-  /** Groups kept in the summary's `groups`, which rollups merge (at least `topGroups`). Default 200. */
+  /** Groups kept (the heavy-hitters table, the summary's `groups`); at least `topGroups`. Default 200. */
   keptGroups: number;
 }
 
@@ -209,15 +209,25 @@ export interface CloudWatchLogsStats {
 /** One group of similar records. */
 export interface ErrorGroup {
   groupId: string;
-  /** The masked message the group is keyed on. */
+  /** The group's final template: masked, then learned (positions that varied are `<*>`). */
   template: string;
   class: ErrorClass;
   level: Level | 'none';
+  /** Records counted; the true number lies in [count - countError, count]. */
   count: number;
+  /** Space-Saving's overestimate: records of groups whose counter this one took over. 0 when exact. */
+  countError: number;
   firstSeen: { line: number; timestamp: string | null; key: string };
   lastSeen: { line: number; timestamp: string | null; key: string };
-  /** The first record of the group. */
+  /** The first record of the group (since its counter was taken, when `countError` > 0). */
   sample: ErrorRecord;
+  /** Other ids records of this group carried (earlier templates, groups whose counter it took over). */
+  aliases: string[];
+}
+
+/** What the `records` stage hands each record to, with the group the record was given. */
+export interface GroupSink {
+  add(record: ErrorRecord, group: GroupRef): void;
 }
 
 /** Options of the `records` stage. */
@@ -230,8 +240,10 @@ export interface RecordOptions {
   rules?: Rules;
   /** Counters to fill; create with `createParseStats()` to read them afterwards. */
   stats?: ParseStats;
-  /** Accumulator every record is added to; pass one to read the top groups afterwards. */
-  groups?: ErrorGroups;
+  /** Accumulator every record is added to (an `ErrorGroups`); pass one to read the top groups afterwards. */
+  groups?: GroupSink;
+  /** Masking and learned templates that give each record its group; a new one per call when absent. */
+  grouper?: TemplateGrouper;
   /** Stops iteration with the signal's reason. */
   signal?: AbortSignal;
   /** When the object was written (S3 LastModified, a file's mtime): the year of year-less stamps. */

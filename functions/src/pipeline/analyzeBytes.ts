@@ -6,6 +6,7 @@ import { createCloudWatchLogsStats } from '../parse/createCloudWatchLogsStats.js
 import { createParseStats } from '../parse/createParseStats.js';
 import { CloudTrailParseError, CloudWatchLogsParseError } from '../parse/errors.js';
 import { ErrorGroups } from '../parse/ErrorGroups.js';
+import { TemplateGrouper } from '../parse/TemplateGrouper.js';
 import { records } from '../parse/records.js';
 import { sniffFormat } from '../parse/sniffFormat.js';
 import type { CloudWatchLogsStats, ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
@@ -70,6 +71,8 @@ export interface Analysis {
    */
   cloudWatchLogs: CloudWatchLogsStats | undefined;
   groups: ErrorGroups;
+  /** Records grouped by masked text alone: the learned step's cluster bound was reached. */
+  unclustered: number;
   /** Records written, by level. */
   tally: { errors: number; warnings: number };
   part: ErrorPart | undefined;
@@ -97,7 +100,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   const decompressed = decompress(options.stopReading ? stopReading(bytes, options.stopReading) : bytes);
   const lineStats = createLineStats();
   const parseStats = createParseStats();
-  const groups = new ErrorGroups();
+  const groups = new ErrorGroups({ maxGroups: config.rules.keptGroups });
+  const grouper = new TemplateGrouper();
   const tally = { errors: 0, warnings: 0 };
   let cloudWatchLogs: CloudWatchLogsStats | undefined;
   let inputError: Error | undefined;
@@ -118,7 +122,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     // Lone CR line endings: the line stage splits at LF, so rewrite them, byte for byte.
     const rest = head.indexOf(LF) === -1 && head.indexOf(CR) !== -1 ? crLineEndings(peeked) : peeked;
     const format = sniffFormat(rest === peeked ? head : Buffer.from(head).map((b) => (b === CR ? LF : b)), source.key);
-    const recordOptions = { source, rules: config.rules, stats: parseStats, groups, signal, referenceTime: options.referenceTime };
+    const recordOptions = { source, rules: config.rules, stats: parseStats, groups, grouper, signal, referenceTime: options.referenceTime };
     const lineOptions = { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats };
     if (format === 'cloudtrail') {
       yield* cloudTrailRecords(rest, recordOptions);
@@ -137,6 +141,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     }),
   );
 
+  // Final templates: the learned step's end-of-stream merge, before the summary reads them.
+  grouper.finish();
   return {
     compression: decompressed.compression ?? 'none',
     bytesIn: decompressed.bytesIn,
@@ -145,6 +151,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     parseStats,
     cloudWatchLogs,
     groups,
+    unclustered: grouper.unclustered,
     tally,
     part,
     failure: inputError ? describeInputError(inputError, lineStats.lines) : undefined,

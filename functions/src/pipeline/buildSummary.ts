@@ -1,7 +1,8 @@
 import type { ObjectRef } from '../events/types.js';
 import type { Analysis } from './analyzeBytes.js';
 import type { OutputKeys } from './outputKeys.js';
-import type { Summary } from './types.js';
+import type { ErrorGroup } from '../parse/types.js';
+import type { Summary, SummaryGroup } from './types.js';
 import { SUMMARY_SCHEMA } from './types.js';
 
 /** Everything the summary is made from: the analysis, where it came from and where it went. */
@@ -10,12 +11,26 @@ export interface SummaryInput extends Analysis {
   identity: { etag?: string; versionId?: string };
   size: number | undefined;
   topGroups: number;
-  /** Groups kept in `groups` (at least `topGroups`). */
-  keptGroups: number;
   keys: Pick<OutputKeys, 'summary' | 'report'>;
   startedAt: Date;
   /** GetObject resumes spent on the object (0 for a local file). */
   resumes: number;
+}
+
+/** A kept group as the summary lists it. */
+function summaryGroup(g: ErrorGroup): SummaryGroup {
+  return {
+    groupId: g.groupId,
+    template: g.template,
+    class: g.class,
+    level: g.level,
+    count: g.count,
+    countError: g.countError,
+    ...(g.aliases.length > 0 ? { aliases: g.aliases } : {}),
+    firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
+    lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
+    sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
+  };
 }
 
 /** Assembles the versioned summary document from the stage counters. */
@@ -24,17 +39,7 @@ export function buildSummary(input: SummaryInput): Summary {
   const durationMs = Date.now() - input.startedAt.getTime();
   const parts = input.part ? [input.part] : [];
   const records = parts.reduce((n, part) => n + part.records, 0);
-  const groups = input.groups.top(Math.max(input.keptGroups, input.topGroups)).map((g) => ({
-    groupId: g.groupId,
-    template: g.template,
-    class: g.class,
-    level: g.level,
-    count: g.count,
-    countError: 0,
-    firstSeen: { line: g.firstSeen.line, timestamp: g.firstSeen.timestamp },
-    lastSeen: { line: g.lastSeen.line, timestamp: g.lastSeen.timestamp },
-    sample: { message: g.sample.message, firstLine: g.sample.firstLine, timestamp: g.sample.timestamp },
-  }));
+  const groups = input.groups.groups().map(summaryGroup);
   return {
     schema: SUMMARY_SCHEMA,
     status: input.failure ? 'failed' : 'complete',
@@ -68,7 +73,9 @@ export function buildSummary(input: SummaryInput): Summary {
       parseFailures: p.parseFailures,
       multilineCuts: p.multilineCuts,
       excluded: p.excluded,
-      ungroupedRecords: input.groups.untracked,
+      ungroupedRecords: input.groups.ungrouped,
+      unclusteredRecords: input.unclustered,
+      unlistedGroupIds: input.groups.unlistedIds,
       ...(input.cloudWatchLogs ? { cloudWatchLogs: { ...input.cloudWatchLogs } } : {}),
     },
     time: {

@@ -81,7 +81,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
     source.close();
   }
 
-  const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keptGroups: config.rules.keptGroups, keys, startedAt, resumes: source.resumes });
+  const summary = buildSummary({ ...analysis, ref, identity, size: source.contentLength, topGroups: config.rules.topGroups, keys, startedAt, resumes: source.resumes });
   await put(s3, config.outputBucket, keys.report, renderReport(summary), 'text/html; charset=utf-8', undefined, signal);
   await put(s3, config.outputBucket, keys.summary, JSON.stringify(summary, null, 2), 'application/json', summaryMetadata(summary), signal);
   // After the summary: a marker never names a summary that is not there yet.

@@ -4,16 +4,26 @@ import type { CompressionFormat } from '../stream/types.js';
 /** Version of the summary JSON layout; bumped on any incompatible change. */
 export const SUMMARY_SCHEMA = 'logsieve.summary/1';
 
-/** One group in the summary: similar records keyed on their masked message. */
+/**
+ * One group in the summary: records of one log statement, by masked and learned template.
+ * `groupId` is the cross-object identity: a 64-bit hash of class and the group's final template,
+ * so the same final template in another object has the same id.
+ */
 export interface SummaryGroup {
   groupId: string;
+  /** The final template: masked, then learned (positions that varied in this object are `<*>`). */
   template: string;
   class: ErrorClass;
   level: Level | 'none';
+  /** Records counted; the true number lies in [count - countError, count]. */
   count: number;
-  /** Space-Saving overestimate of `count`: the true count is in [count - countError, count]. 0 when exact; missing means 0. */
+  /** The Space-Saving overestimate of `count`; 0 when the count is exact. */
   countError: number;
-  /** Earlier ids the group's records may carry (merged across summaries as a union). */
+  /**
+   * Other ids that records of this group carry: a record gets the id of its cluster's template when
+   * it is written, before the template learned all its placeholders; also the ids of groups whose
+   * counter this one took over (their records are within `countError`). Omitted when empty.
+   */
   aliases?: string[];
   /** `key`: the object the record came from; set in merged summaries (rollups), absent in a per-object summary. */
   firstSeen: { line: number; timestamp: string | null; key?: string };
@@ -68,8 +78,15 @@ export interface Summary {
     parseFailures: number;
     multilineCuts: number;
     excluded: number;
-    /** Records of groups beyond the tracked-group bound (counted, not grouped). */
+    /**
+     * Records the groups cannot name exactly: the sum of `countError` over the kept groups (records
+     * counted in a group whose counter they took over from another). 0 when every count is exact.
+     */
     ungroupedRecords: number;
+    /** Records grouped by masked text alone because the 10 000-cluster bound of the learned step was reached. */
+    unclusteredRecords: number;
+    /** Ids records carried that the summary does not list, past the 10 000-alias bound. */
+    unlistedGroupIds: number;
     /** With `format: "cloudwatch-logs"`: envelopes, control messages skipped, log events, invalid log events. */
     cloudWatchLogs?: CloudWatchLogsStats;
   };
@@ -84,9 +101,13 @@ export interface Summary {
     /** Records whose timestamp had no year (syslog RFC 3164): the year is the one that puts it at most a day after the object's LastModified. */
     yearsInferred: number;
   };
-  /** The first `topGroups` (rules, default 20) of `groups`. */
+  /** The first `topGroups` (rules, 20) of `groups`. */
   topGroups: SummaryGroup[];
-  /** Every kept group (at most rules `keptGroups`, default 200), count descending: what rollups merge. */
+  /**
+   * Every kept group (at most rules `keptGroups`, 200), count descending then first seen. A group
+   * with more than records / keptGroups records is always here; every id a record carries is a
+   * `groupId` or an alias here (up to the alias bound, see `unlistedGroupIds`).
+   */
   groups: SummaryGroup[];
   outputs: {
     summaryKey: string;

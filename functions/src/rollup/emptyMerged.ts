@@ -13,6 +13,7 @@ export function emptyMerged(): MergedSummary {
       levels: { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0, none: 0 },
       classes: {}, truncatedLines: 0, skippedLines: 0, invalidUtf8Lines: 0, headerLines: 0, redactions: 0,
       redactionsByKind: {}, parseFailures: 0, multilineCuts: 0, excluded: 0, ungroupedRecords: 0,
+      unclusteredRecords: 0, unlistedGroupIds: 0,
     },
     time: { first: null, last: null, errorsPerMinute: {}, histogramOverflow: 0, yearsInferred: 0 },
     groups: [],

@@ -6,9 +6,9 @@ import type { MergedSummary } from './types.js';
 /**
  * A per-object summary as the input of `mergeSummaries`: its counters, time and kept groups
  * (`groups`, or `topGroups` in a summary written before `groups` existed), each seen-point tagged
- * with the object key. When the summary lists fewer grouped records than it counted (groups beyond
- * `keptGroups` were left out), the smallest listed count is the floor: no unlisted group can have
- * occurred more often.
+ * with the object key. When groups were left out (the object's Space-Saving table evicted some, or
+ * it lists fewer records than it counted), the smallest listed count is the floor: no unlisted
+ * group can have occurred more often.
  *
  * @throws RollupInputError when the document is not a `logsieve.summary/1`.
  * @example mergeSummaries(summaries.map((s) => fromSummary(s)))
@@ -20,8 +20,10 @@ export function fromSummary(summary: Summary, sourceDepth?: number): MergedSumma
   }
   const listed = summary.groups ?? summary.topGroups ?? [];
   const listedCount = listed.reduce((n, g) => n + g.count, 0);
-  const grouped = summary.counts.records - (summary.counts.ungroupedRecords ?? 0);
-  const floor = listedCount < grouped ? (listed.length > 0 ? Math.min(...listed.map((g) => g.count)) : grouped) : 0;
+  // Groups were left out when the summary's Space-Saving table evicted some (their records are in
+  // `ungroupedRecords`, the sum of the countErrors) or when it lists fewer records than it counted.
+  const evicted = (summary.counts.ungroupedRecords ?? 0) > 0 || listedCount < summary.counts.records;
+  const floor = evicted ? (listed.length > 0 ? Math.min(...listed.map((g) => g.count)) : summary.counts.records) : 0;
   const { cloudWatchLogs, ...counts } = summary.counts;
   return {
     summaries: { complete: summary.status === 'complete' ? 1 : 0, failed: summary.status === 'complete' ? 0 : 1 },

@@ -12,6 +12,8 @@ describe('parseRules', () => {
     expect(rules.errorClasses).toContain('http-5xx');
     expect(rules.errorClasses).not.toContain('vpc-reject');
     expect(parseRules(undefined)).toEqual(rules);
+    expect(rules.keptGroups).toBe(200);
+    expect(parseRules({ topGroups: 5, keptGroups: 5 }).keptGroups).toBe(5);
   });
 
   it('compiles regexes case-insensitively and accepts shorthand booleans', () => {
@@ -28,6 +30,9 @@ describe('parseRules', () => {
     [{ errorPatterns: ['ok', 3] }, 'errorPatterns[1]'],
     [{ errorClasses: ['level', 'oops'] }, 'errorClasses[1]'],
     [{ multiline: { maxLines: 0 } }, 'multiline.maxLines'],
+    [{ keptGroups: 0 }, 'keptGroups'],
+    [{ keptGroups: 10, topGroups: 20 }, 'keptGroups'],
+    [{ keptGroups: 100_001 }, 'keptGroups'],
     [{ multiline: { depth: 1 } }, 'multiline.depth'],
     [{ redaction: { kinds: ['ssn'] } }, 'redaction.kinds[0]'],
     [{ maxRawBytes: 1.5 }, 'maxRawBytes'],

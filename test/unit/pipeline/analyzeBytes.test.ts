@@ -28,7 +28,6 @@ async function analyze(bytes: Uint8Array): Promise<{ analysis: Analysis; written
     identity: {},
     size: bytes.length,
     topGroups: 5,
-    keptGroups: 200,
     keys: { summary: 's.json', report: 's.html' },
     startedAt: new Date(),
     resumes: 0,
