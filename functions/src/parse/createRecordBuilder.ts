@@ -3,6 +3,7 @@ import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
 import { createRedactor } from './createRedactor.js';
 import { detached } from './detached.js';
 import type { ErrorGroups } from './ErrorGroups.js';
+import { isoOfEpochMs } from './findTimestamp.js';
 import { groupKey } from './groupKey.js';
 import type { ErrorClass, ErrorRecord, FieldValue, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
 
@@ -96,7 +97,7 @@ export function createRecordBuilder(options: {
     const { groupId, template: groupTemplate } = group;
     // The line's own time, unless it had to guess the year and the envelope knows the time exactly.
     const parsedTime = event.parsed.timestamp;
-    const originTime = origin?.timestamp != null ? isoOrNull(origin.timestamp) : null;
+    const originTime = origin?.timestamp != null ? isoOfEpochMs(origin.timestamp) : null;
     const guessed = event.parsed.yearInferred === true;
     const timestamp = parsedTime !== null && !guessed ? parsedTime : originTime ?? parsedTime;
     if (guessed && timestamp !== null && timestamp === parsedTime && originTime === null) stats.yearsInferred++;
@@ -133,11 +134,6 @@ export function createRecordBuilder(options: {
     groups?.add(record, groupTemplate);
     return record;
   };
-}
-
-function isoOrNull(epochMs: number): string | null {
-  const date = new Date(epochMs);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
