@@ -1,6 +1,6 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
-import { LEVEL_RANK, OPT_IN_CLASSES } from './constants.js';
-import { createParseStats } from './createParseStats.js';
+import { LEVEL_RANK, MAX_JSON_DEPTH, OPT_IN_CLASSES } from './constants.js';
+import { countParseFailure, createParseStats } from './createParseStats.js';
 import { createRecordBuilder } from './createRecordBuilder.js';
 import { CloudTrailParseError, ParseOptionsError } from './errors.js';
 import { classifyJsonObject } from './formats/classifyJsonObject.js';
@@ -14,6 +14,7 @@ const LEFT_BRACE = 0;
 const RIGHT_BRACE = 1;
 const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
+const NULL = 8;
 const STRING = 9;
 
 /** Options of {@link cloudTrailRecords}: those of `records` without `format`. */
@@ -55,12 +56,30 @@ export async function* cloudTrailRecords(
   let index = 0;
   let sawRecords = false;
   let topKey = '';
+  // Depth at which a too-deep value started: its tokens are not handed on, `null` takes its place.
+  let skipFrom = 0;
 
   const tokenizer = new Tokenizer();
   // Only elements of the top-level Records array are emitted; keepStack false lets each go after use.
   const tokenParser = new TokenParser({ paths: ['$.Records.*'], keepStack: false });
   tokenizer.onToken = (info) => {
     const { token, offset } = info;
+    if (skipFrom > 0) {
+      if (token === LEFT_BRACE || token === LEFT_BRACKET) depth++;
+      else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) depth--;
+      if (depth < skipFrom) {
+        skipFrom = 0;
+        tokenParser.write({ token: NULL, value: null, offset } as Parameters<TokenParser['write']>[0]);
+      }
+      return;
+    }
+    if ((token === LEFT_BRACE || token === LEFT_BRACKET) && depth >= MAX_JSON_DEPTH) {
+      // Linear time and a bounded parser stack: the value is replaced, the record kept and counted.
+      depth++;
+      skipFrom = depth;
+      countParseFailure(stats, index + 1, `a value nested deeper than ${MAX_JSON_DEPTH} levels at byte ${offset} was replaced by null`);
+      return;
+    }
     if (token === LEFT_BRACE || token === LEFT_BRACKET) {
       depth++;
       if (depth === 3 && token === LEFT_BRACE) recordStart = offset;
@@ -78,17 +97,26 @@ export async function* cloudTrailRecords(
     stats.lines++;
     stats.events++;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      stats.parseFailures++;
+      countParseFailure(stats, index, 'a Records element that is not an object');
       return;
     }
-    const { rank: r, ...parsed } = classifyJsonObject(value as Record<string, unknown>);
+    try {
+      const record = classify(value as Record<string, unknown>);
+      if (record) out.push(record);
+    } catch (error) {
+      // One event that cannot be built must not sink the document.
+      countParseFailure(stats, index, `building the record failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const classify = (value: Record<string, unknown>): ErrorRecord | null => {
+    const { rank: r, ...parsed } = classifyJsonObject(value);
     const cls = parsed.class;
     let rank = r;
     stats.levels[rankToLevel(rank) ?? 'none']++;
     stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
     if (OPT_IN_CLASSES.includes(cls) && allowed.has(cls)) rank = LEVEL_RANK.error;
-    else if (!everything && (rank < minRank || !allowed.has(cls))) return;
-    const record = build({
+    else if (!everything && (rank < minRank || !allowed.has(cls))) return null;
+    return build({
       firstLine: index,
       lastLine: index,
       byteOffset: recordStart,
@@ -99,7 +127,6 @@ export async function* cloudTrailRecords(
       parsed,
       truncated: false,
     });
-    if (record) out.push(record);
   };
   // The default onError would throw from inside write(); collect it and throw with context instead.
   let failure: unknown;

@@ -2,16 +2,17 @@ import type { Line } from '../stream/types.js';
 import { DETECT_LINES, LEVEL_RANK, LOG_FORMATS, OPT_IN_CLASSES } from './constants.js';
 import { createEventCounters, levelIndex } from './createEventCounters.js';
 import type { EventCounters } from './createEventCounters.js';
-import { createParseStats } from './createParseStats.js';
+import { countParseFailure, createParseStats } from './createParseStats.js';
 import { createRecordBuilder } from './createRecordBuilder.js';
 import type { EventInput } from './createRecordBuilder.js';
 import { detectFormat } from './detectFormat.js';
+import { findTimestamp } from './findTimestamp.js';
 import { ParseOptionsError } from './errors.js';
 import { createLineParser } from './formats/createLineParser.js';
 import { rankToLevel } from './formats/levelRank.js';
 import { isContinuation } from './isContinuation.js';
 import { parseRules } from './parseRules.js';
-import type { ErrorClass, ErrorRecord, LineParser, LineParserOptions, ParseStats, RecordOptions, Rules } from './types.js';
+import type { ErrorClass, ErrorRecord, LineParser, LineParserOptions, LogFormat, ParsedLine, ParseStats, RecordOptions, Rules } from './types.js';
 
 const DEFAULT_RULES = parseRules({});
 
@@ -78,8 +79,16 @@ class RecordsStage {
   private parser: LineParser | undefined;
   private joining = false;
   private headers = false;
+  /** Whether a misfit of the detected format is also a parse failure (field-positional formats). */
+  private positional = false;
+  /** The generic classifiers for lines that do not fit the detected format. */
+  private readonly fallbackText: LineParser;
+  private readonly fallbackJson: LineParser;
 
   private open = 0; // 0 none, 1 open but not a record, 2 open record
+  /** The parser that scanned the open event's first line: the detected format's, or a fallback. */
+  private openParser: LineParser | undefined;
+  private openJoin = false;
   private openRank = 0;
   private openCls: ErrorClass = 'none';
   private openFirst: Line | undefined;
@@ -101,6 +110,8 @@ class RecordsStage {
     this.allowed = new Set<ErrorClass>(this.rules.errorClasses);
     this.parserOptions = options.referenceTime === undefined ? {} : { referenceTime: options.referenceTime.getTime() };
     this.key = options.source.key;
+    this.fallbackText = createLineParser('text', this.parserOptions);
+    this.fallbackJson = createLineParser('json', this.parserOptions);
     if (options.format !== undefined) this.setParser(createLineParser(options.format, this.parserOptions));
   }
 
@@ -116,7 +127,7 @@ class RecordsStage {
       const line = batch[i]!;
       const text = line.text;
       if (text.length === 0) continue; // blank lines neither start nor end an event
-      if (this.open !== 0 && this.joining && isContinuation(text, this.openRank, this.openContinued)) this.continueWith(line);
+      if (this.open !== 0 && this.openJoin && isContinuation(text, this.openRank, this.openContinued)) this.continueWith(line);
       else this.start(line, out);
     }
     this.stats.lines += batch.length;
@@ -138,6 +149,7 @@ class RecordsStage {
     this.headers = p.format === 'cloudfront' || p.format === 'vpc-flow';
     this.stats.format = p.format;
     this.joining = this.rules.multiline.enabled && p.multiline;
+    this.positional = POSITIONAL_FORMATS.has(p.format);
   }
 
   /** Effective rank when (rank, cls) makes a record, else -1. */
@@ -169,7 +181,7 @@ class RecordsStage {
   /** A line that starts an event: closes the open one, scans the line and opens its event. */
   private start(line: Line, out: ErrorRecord[]): void {
     const text = line.text;
-    const p = this.parser!;
+    let p = this.parser!;
     if (this.open === 2) this.finish(out);
     this.open = 0;
     if (this.headers && p.isHeader(text)) {
@@ -178,6 +190,13 @@ class RecordsStage {
     }
     this.counters.events++;
     let rank = p.scan(text);
+    if (p.misfit === true) {
+      // Not this format's shape: the generic classifier decides, and the line is counted.
+      this.stats.fallbackLines++;
+      if (this.positional) countParseFailure(this.stats, line.number, `the line does not fit the ${p.format} layout`);
+      p = text.charCodeAt(0) === 123 ? this.fallbackJson : this.fallbackText;
+      rank = p.scan(text);
+    }
     let cls = p.cls;
     // The common verdicts skip the Set lookups of `qualifies`.
     let effective = cls === 'level' || cls === 'none'
@@ -200,8 +219,11 @@ class RecordsStage {
     this.openCls = cls;
     this.openContinued = false;
     this.openLast = line.number;
+    this.openParser = p;
+    // A fallback event joins continuation lines when either its classifier or the format does.
+    this.openJoin = p === this.parser ? this.joining : this.joining || (this.rules.multiline.enabled && p.multiline);
     if (effective < 0) {
-      this.open = this.joining ? 1 : 0;
+      this.open = this.openJoin ? 1 : 0;
       return;
     }
     this.open = 2;
@@ -211,15 +233,35 @@ class RecordsStage {
     this.openLines = 1;
     this.openCut = false;
     this.openTruncated = line.truncated;
-    if (!this.joining) this.finish(out);
+    if (!this.openJoin) this.finish(out);
   }
 
-  /** Turns the open record event into a record (the full parse may overrule the scan). */
+  /**
+   * Turns the open record event into a record. An exception while parsing or building it is
+   * contained: counted as a parse failure, and the event is built again from its bare text.
+   */
   private finish(out: ErrorRecord[]): void {
     const first = this.openFirst!;
-    const p = this.parser!;
-    const parsed = p.parse(first.text);
-    if (parsed.failed) this.stats.parseFailures++;
+    const p = this.openParser!;
+    try {
+      this.finishWith(p, p.parse(first.text), out);
+    } catch (error) {
+      countParseFailure(this.stats, first.number, `building the record failed: ${errorMessage(error)}`);
+      try {
+        this.finishWith(p, bareParse(first.text, this.rules.maxMessageChars), out);
+      } catch {
+        // Counted above; nothing more can be made of this event.
+      }
+    }
+    this.open = 0;
+    this.openFirst = undefined;
+    this.openParts = [];
+  }
+
+  /** The record of the open event, `parsed` by `p` (the full parse may overrule the scan). */
+  private finishWith(p: LineParser, parsed: ParsedLine, out: ErrorRecord[]): void {
+    const first = this.openFirst!;
+    if (parsed.failed) countParseFailure(this.stats, first.number, parsed.failure ?? `not a valid ${p.format} line`);
     let rank = this.openRank;
     let cls = this.openCls;
     // The full parse may know better (ALB error_reason, CloudFront Error result, WAF action).
@@ -254,10 +296,19 @@ class RecordsStage {
       });
       if (record) out.push(record);
     }
-    this.open = 0;
-    this.openFirst = undefined;
-    this.openParts = [];
   }
+}
+
+/** Formats read by field position: a line that does not fit them is also a parse failure. */
+const POSITIONAL_FORMATS: ReadonlySet<LogFormat> = new Set<LogFormat>(['access', 'alb', 'elb', 'cloudfront', 's3-access', 'vpc-flow']);
+
+/** What is left of a line whose structured parse threw: its text and its first timestamp. */
+function bareParse(text: string, maxMessageChars: number): ParsedLine {
+  return { level: null, class: 'none', timestamp: findTimestamp(text), message: text.slice(0, maxMessageChars), fields: {}, failed: true };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function validateOptions(options: RecordOptions): void {

@@ -53,6 +53,8 @@ export function buildSummary(input: SummaryInput): Summary {
       redactions: p.redactions,
       redactionsByKind: { ...p.redactionsByKind },
       parseFailures: p.parseFailures,
+      ...(p.firstParseFailure ? { firstParseFailure: { ...p.firstParseFailure } } : {}),
+      fallbackLines: p.fallbackLines,
       multilineCuts: p.multilineCuts,
       excluded: p.excluded,
       ungroupedRecords: input.groups.untracked,

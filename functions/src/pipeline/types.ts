@@ -61,6 +61,10 @@ export interface Summary {
     redactions: number;
     redactionsByKind: Partial<Record<RedactionKind, number>>;
     parseFailures: number;
+    /** Only when `parseFailures` > 0: the first one's line (event index for CloudTrail) and reason. */
+    firstParseFailure?: { line: number; reason: string };
+    /** Lines that did not fit the detected format, classified by the generic classifier (JSON for `{…}` lines, else text). */
+    fallbackLines: number;
     multilineCuts: number;
     excluded: number;
     /** Records of groups beyond the tracked-group bound (counted, not grouped). */
