@@ -5,7 +5,7 @@ import { SYNC_SLICE_BYTES } from '../stream/constants.js';
 import { resolveLineOptions } from '../stream/createLineSplitter.js';
 import type { Line, LineOptions, LineOrigin } from '../stream/types.js';
 import { createCloudWatchLogsStats } from './createCloudWatchLogsStats.js';
-import { DETECT_LINES } from './constants.js';
+import { DETECT_LINES, MAX_JSON_DEPTH } from './constants.js';
 import { capUtf8 } from './createRecordBuilder.js';
 import { CloudWatchLogsParseError, ParseOptionsError } from './errors.js';
 import type { CloudWatchLogsStats, SourceRef } from './types.js';
@@ -16,6 +16,7 @@ const RIGHT_BRACE = 1;
 const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
 const COLON = 4;
+const NULL = 8;
 const STRING = 9;
 const SEPARATOR = 11;
 
@@ -26,6 +27,12 @@ const SEPARATOR = 11;
  * out with what is known of their envelope so far.
  */
 const PENDING_MAX_CHARS = 1024 * 1024;
+
+/**
+ * Log events of one envelope held while they wait for its metadata keys (10 000), whatever their
+ * messages' length; events without a string message are counted, never held.
+ */
+const PENDING_MAX_EVENTS = 10_000;
 
 /** Byte buffer the JSON tokenizer gathers a string in before decoding it (64 KiB). */
 const STRING_BUFFER_BYTES = 64 * 1024;
@@ -78,7 +85,9 @@ interface Pending {
  * is in memory whole before it is cut; CloudWatch Logs bounds the size of an event), the lines of one input slice (≤ 256 KiB of input,
  * `SYNC_SLICE_BYTES`, with an event-loop turn between slices; the first batch waits for 20 lines,
  * `DETECT_LINES`, the lines `records` detects the format from), and events that arrive before their
- * envelope's metadata keys (at most 1 Mi characters, `PENDING_MAX_CHARS`; none in AWS's key order).
+ * envelope's metadata keys (at most 1 Mi characters, `PENDING_MAX_CHARS`, and 10 000 events,
+ * `PENDING_MAX_EVENTS`; none in AWS's key order). Values nested deeper than 512 levels
+ * (`MAX_JSON_DEPTH`) are replaced by `null` and counted in `envelopeStats.deepValues`.
  * Breaking out of the loop returns the source iterator.
  *
  * @throws CloudWatchLogsParseError when the bytes are not JSON (invalid UTF-8 in a string included),
@@ -121,7 +130,10 @@ export async function* cloudWatchLogsEvents(
   let envelopeFields: Record<string, string> | undefined;
   let pending: Pending[] = [];
   let pendingChars = 0;
+  let pendingInvalid = 0;
   let released = false; // events of this envelope go out as they come
+  // Depth at which a too-deep value started: its tokens are not handed on, `null` takes its place.
+  let skipFrom = 0;
 
   let failure: Failure | undefined;
   const fail = (message: string, offset: number, cause?: unknown): void => {
@@ -198,14 +210,13 @@ export async function* cloudWatchLogsEvents(
 
   const release = (): void => {
     released = true;
-    if (meta.messageType === 'CONTROL_MESSAGE') {
-      pending = [];
-      pendingChars = 0;
-      return;
+    if (meta.messageType !== 'CONTROL_MESSAGE') {
+      envelopeStats.invalidEvents += pendingInvalid;
+      for (const p of pending) emit(p.event, p.offset);
     }
-    for (const p of pending) emit(p.event, p.offset);
     pending = [];
     pendingChars = 0;
+    pendingInvalid = 0;
   };
 
   const startEnvelope = (): void => {
@@ -217,6 +228,7 @@ export async function* cloudWatchLogsEvents(
     envelopeFields = undefined;
     pending = [];
     pendingChars = 0;
+    pendingInvalid = 0;
     released = false;
     depth1Key = '';
   };
@@ -245,6 +257,22 @@ export async function* cloudWatchLogsEvents(
     if (failure !== undefined) return;
     const { token, offset } = info;
     lastOffset = offset;
+    if (skipFrom > 0) {
+      if (token === LEFT_BRACE || token === LEFT_BRACKET) depth++;
+      else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) depth--;
+      if (depth < skipFrom) {
+        skipFrom = 0;
+        tokenParser.write({ token: NULL, value: null, offset } as Parameters<TokenParser['write']>[0]);
+      }
+      return;
+    }
+    if ((token === LEFT_BRACE || token === LEFT_BRACKET) && depth >= MAX_JSON_DEPTH) {
+      // Linear time and a bounded parser stack: the value is replaced and counted.
+      depth++;
+      skipFrom = depth;
+      envelopeStats.deepValues++;
+      return;
+    }
     if (depth === 0 && token !== SEPARATOR) {
       if (token !== LEFT_BRACE) {
         fail('not a CloudWatch Logs envelope: a top-level value that is not an object', offset);
@@ -275,10 +303,15 @@ export async function* cloudWatchLogsEvents(
         if (meta.messageType !== 'CONTROL_MESSAGE') emit(value, eventStart);
         return;
       }
-      pending.push({ event: value, offset: eventStart });
       const message = (value as { message?: unknown } | null)?.message;
-      pendingChars += typeof message === 'string' ? message.length : 0;
-      if (pendingChars > PENDING_MAX_CHARS) release();
+      if (typeof message !== 'string' || typeof value !== 'object' || Array.isArray(value)) {
+        // Invalid whatever the metadata says: counted now (unless a control message), never held.
+        pendingInvalid++;
+        return;
+      }
+      pending.push({ event: value, offset: eventStart });
+      pendingChars += message.length;
+      if (pendingChars > PENDING_MAX_CHARS || pending.length >= PENDING_MAX_EVENTS) release();
       return;
     }
     const i = META_KEYS.indexOf(key as MetaKey);

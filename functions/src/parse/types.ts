@@ -201,6 +201,8 @@ export interface CloudWatchLogsStats {
   logEvents: number;
   /** Log events that were not an object with a string `message`; skipped. */
   invalidEvents: number;
+  /** Values nested deeper than `MAX_JSON_DEPTH` (512) levels, replaced by `null` before they were read. */
+  deepValues: number;
 }
 
 /** One group of similar records. */

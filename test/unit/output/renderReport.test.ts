@@ -39,7 +39,7 @@ describe('renderReport', () => {
     const plain = summary();
     const html = renderReport(summary({
       source: { ...plain.source, format: 'cloudwatch-logs', messageFormat: 'json' },
-      counts: { ...plain.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 2 } },
+      counts: { ...plain.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 2, deepValues: 0 } },
     }));
     expect(html).toContain('format <b>cloudwatch-logs</b> (messages: <b>json</b>)');
     expect(html).toContain('<td>1,200 / 1 / 30,000 / 2</td>');
