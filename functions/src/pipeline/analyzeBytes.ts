@@ -15,7 +15,7 @@ import { decompress } from '../stream/decompress.js';
 import { DecompressError, ReadStoppedError } from '../stream/errors.js';
 import { stopReading } from '../stream/stopReading.js';
 import { lineBatches } from '../stream/lineBatches.js';
-import type { CompressionFormat, LineStats } from '../stream/types.js';
+import type { CompressionFormat, DecompressedStream, LineStats } from '../stream/types.js';
 import { peekBytes } from './peekBytes.js';
 import { withProgress } from './withProgress.js';
 
@@ -147,7 +147,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     groups,
     tally,
     part,
-    failure: inputError ? describeInputError(inputError, lineStats.lines) : undefined,
+    failure: inputError ? describeInputError(inputError, lineStats.lines) : describeSkipped(decompressed),
     stopped: inputError instanceof ReadStoppedError,
   };
 }
@@ -177,6 +177,13 @@ async function* tallyRecords(
     }
     throw err;
   }
+}
+
+/** The failure of a stream that had bytes outside any member or frame: nothing else was lost, but it is not complete. */
+function describeSkipped(stream: DecompressedStream): string | undefined {
+  if (stream.skippedBytes === 0) return undefined;
+  const unit = stream.compression === 'zstd' ? 'zstd frame' : 'gzip member';
+  return `${stream.skippedBytes} compressed bytes from byte ${stream.firstSkippedAt} were no ${unit} (trailing garbage, or bytes between members) and were skipped; every ${unit} before and after them was read`;
 }
 
 function describeInputError(err: Error, lines: number): string {

@@ -6,6 +6,8 @@ import { Decompress as FzstdDecompress } from 'fzstd';
 
 import { Compression, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE } from './constants.js';
 import { DecompressError, errorMessage, StreamOptionError } from './errors.js';
+import { gunzipMembers } from './gunzipMembers.js';
+import type { GunzipProgress } from './gunzipMembers.js';
 import type { CompressionFormat, DecompressedStream } from './types.js';
 
 /** Options of `decompress`. */
@@ -81,6 +83,15 @@ class Decompressed implements DecompressedStream {
   bytesIn = 0;
   bytesOut = 0;
   private started = false;
+  private gzip: GunzipProgress | undefined;
+
+  get skippedBytes(): number {
+    return this.gzip?.skippedBytes ?? 0;
+  }
+
+  get firstSkippedAt(): number {
+    return this.gzip?.firstSkippedAt ?? -1;
+  }
 
   constructor(
     private readonly source: AsyncIterable<Uint8Array>,
@@ -125,7 +136,12 @@ class Decompressed implements DecompressedStream {
       return;
     }
     if (this.compression === Compression.gzip) {
-      yield* this.viaZlib(zlib.createGunzip({ chunkSize: this.chunkSize }), input);
+      const progress: GunzipProgress = { bytesIn: 0, bytesOut: 0, skippedBytes: 0, firstSkippedAt: -1, members: 0 };
+      this.gzip = progress;
+      for await (const chunk of gunzipMembers(input, this.chunkSize, progress)) {
+        this.bytesOut += chunk.byteLength;
+        yield chunk;
+      }
       return;
     }
     if (this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined) {

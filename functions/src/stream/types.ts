@@ -66,6 +66,13 @@ export interface DecompressedStream extends AsyncIterable<Uint8Array> {
   readonly bytesIn: number;
   /** Decompressed bytes yielded so far. */
   readonly bytesOut: number;
+  /**
+   * Compressed bytes that belonged to no gzip member or zstd frame (trailing garbage, a stray byte
+   * between members), skipped up to the next member or frame; 0 for a clean stream.
+   */
+  readonly skippedBytes: number;
+  /** Compressed offset of the first skipped byte; -1 when none was. */
+  readonly firstSkippedAt: number;
 }
 
 /** An S3 object opened for streaming by `s3Source`. */

@@ -85,8 +85,9 @@ describe('analyzeBytes', () => {
   });
 
   it('still writes the records of a cut gzip stream that ends inside the 64 KiB the format is sniffed from', async () => {
+    // Cut where less than 64 KiB decompresses (every byte before the cut is decoded).
     const gz = gzipSync(envelopes(400).join(''));
-    const { written, summary } = await analyze(gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const { written, summary } = await analyze(gz.subarray(0, Math.floor(gz.length * 0.18)));
     expect(summary.status).toBe('failed');
     expect(summary.reason).toMatch(/gzip/i);
     expect(summary.counts.bytesOut).toBeLessThan(64 * 1024);
