@@ -33,6 +33,7 @@ export function buildSummary(input: SummaryInput): Summary {
       ...(input.identity.etag ? { etag: input.identity.etag } : {}),
       ...(input.size !== undefined ? { size: input.size } : {}),
       compression: input.compression,
+      ...(input.encoding ? { encoding: input.encoding } : {}),
       ...(input.cloudWatchLogs ? { format: 'cloudwatch-logs' as const, messageFormat: p.format } : { format: p.format }),
     },
     counts: {

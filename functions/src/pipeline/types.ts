@@ -32,6 +32,8 @@ export interface Summary {
     etag?: string;
     size?: number;
     compression?: CompressionFormat;
+    /** Only for UTF-16 text (named by its byte order mark): `utf-16le` or `utf-16be`, re-encoded as UTF-8 to be read. */
+    encoding?: 'utf-16le' | 'utf-16be';
     /** Detected format; `cloudwatch-logs` for CloudWatch Logs subscription envelopes. */
     format: LogFormat;
     /** With `format: "cloudwatch-logs"`: the format detected in the log events' messages. */

@@ -53,6 +53,12 @@ export interface LineOptions {
   longLines?: LongLinePolicy;
   /** Counters to update while iterating; pass one made by `createLineStats()` to read them. */
   stats?: LineStats;
+  /**
+   * `emit` (default) returns empty lines like any other; `count` only counts them (in
+   * `stats.lines`, and in the numbers of the lines after them), so that a run of bare newlines costs
+   * a byte scan and no line object: the pipeline's choice, since empty lines never make a record.
+   */
+  emptyLines?: 'emit' | 'count';
 }
 
 /** Compression detected by `decompress` from the first bytes of the stream. */
