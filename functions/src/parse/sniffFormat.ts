@@ -1,6 +1,13 @@
 import { detectFormat } from './detectFormat.js';
 import type { LogFormat } from './types.js';
 
+/**
+ * An envelope written with `logEvents` first whose events fill the head before any metadata key:
+ * an array of log event objects (`id`, `timestamp`, `message`) under the first key, in a first
+ * object the head does not close (a small object needs its metadata keys).
+ */
+const LOG_EVENTS_FIRST = /^\s*\{\s*"logEvents"\s*:\s*\[\s*\{\s*"(?:id|timestamp|message)"\s*:/;
+
 /** Bytes of the head decoded for sniffing. */
 const SNIFF_BYTES = 65_536;
 
@@ -23,7 +30,7 @@ export function sniffFormat(firstBytes: Uint8Array, key?: string): LogFormat {
   if (/^\s*\{\s*"Records"\s*:\s*\[/.test(head)) return 'cloudtrail';
   if (/^\s*\{/.test(head)) {
     const { keys, closed } = topLevelKeys(head);
-    if (isCloudWatchLogsEnvelope(keys, closed)) return 'cloudwatch-logs';
+    if (isCloudWatchLogsEnvelope(keys, closed) || (!closed && LOG_EVENTS_FIRST.test(head))) return 'cloudwatch-logs';
     // `Records` after other keys (`{"x":1,"Records":[`) is still one document, never a line.
     if (keys.has('Records') && !closed) return 'cloudtrail';
   }

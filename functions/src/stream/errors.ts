@@ -129,7 +129,7 @@ export class ZstdWindowError extends DecompressError {
   constructor(context: { windowBytes: number; maxWindowBytes: number; offset: number; bytesOut: number; frame: number }) {
     super(
       `zstd frame ${context.frame} declares a ${mib(context.windowBytes)} window, more than the ${mib(context.maxWindowBytes)} this decoder allows ` +
-        `(zstd's own default limit; compress without --long, or with --long=27 or less)`,
+        `(compress without --long, or with --long=${Math.floor(Math.log2(context.maxWindowBytes))} or less)`,
       { compression: 'zstd', offset: context.offset, bytesOut: context.bytesOut },
     );
     this.windowBytes = context.windowBytes;
