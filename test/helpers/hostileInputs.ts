@@ -16,6 +16,15 @@ export function textLines(count: number, level: 'ERROR' | 'INFO', tag: string, s
   return `${out.join('\n')}\n`;
 }
 
+/** `count` text lines, every `errorEvery`-th an ERROR (the rest INFO), newline-terminated. */
+export function mixedTextLines(count: number, errorEvery: number, tag: string, startMs = Date.UTC(2026, 10, 26)): string {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(`${new Date(startMs + i * 1000).toISOString()} ${i % errorEvery === 0 ? 'ERROR' : 'INFO'} [${tag}] event ${i} happened`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** `count` JSON lines with a top-level `level`, newline-terminated. */
 export function jsonLines(count: number, level: 'error' | 'info', tag: string, startMs = Date.UTC(2026, 10, 26)): string {
   const out: string[] = [];

@@ -4,18 +4,19 @@ import { writeOnce } from '../writeOnce.js';
 
 export const cases: HostileCase[] = [
   {
-    class: 'wrongAnswers', name: 'JSON, nested "level" before the top-level one, 400k lines',
-    make: (dir) => writeOnce(dir, 'nested-level.ndjson', function* () {
-      for (let b = 0; b < 200; b++) {
+    class: 'wrongAnswers', name: 'JSON, nested "level" before the top-level one, 400k lines (1 in 20 an error)',
+    make: (dir) => writeOnce(dir, 'nested-level-mixed.ndjson', function* () {
+      for (let b = 0; b < 400; b++) {
         const lines: string[] = [];
         for (let i = 0; i < 1_000; i++) {
-          lines.push(JSON.stringify({ ctx: { level: 'info', user: i }, level: 'error', msg: `real error ${i}` }));
-          lines.push(JSON.stringify({ ctx: { level: 'error', user: i }, level: 'info', msg: `only info ${i}` }));
+          lines.push(i % 20 === 0
+            ? JSON.stringify({ ctx: { level: 'info', user: i }, level: 'error', msg: `real error ${i}` })
+            : JSON.stringify({ ctx: { level: 'error', user: i }, level: 'info', msg: `only info ${i}` }));
         }
         yield Buffer.from(`${lines.join('\n')}\n`);
       }
     }),
-    expect: { status: 'complete', records: 200_000 },
+    expect: { status: 'complete', records: 20_000 },
   },
   {
     class: 'wrongAnswers', name: 'ALB, one line in 3 with a missing field, 300k lines',

@@ -1,4 +1,5 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
+import { capJsonDepth } from './capJsonDepth.js';
 import { LEVEL_RANK, MAX_JSON_DEPTH, OPT_IN_CLASSES } from './constants.js';
 import { countParseFailure, createParseStats } from './createParseStats.js';
 import { createRecordBuilder } from './createRecordBuilder.js';
@@ -14,7 +15,6 @@ const LEFT_BRACE = 0;
 const RIGHT_BRACE = 1;
 const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
-const NULL = 8;
 const STRING = 9;
 
 /** Options of {@link cloudTrailRecords}: those of `records` without `format`. */
@@ -56,30 +56,15 @@ export async function* cloudTrailRecords(
   let index = 0;
   let sawRecords = false;
   let topKey = '';
-  // Depth at which a too-deep value started: its tokens are not handed on, `null` takes its place.
-  let skipFrom = 0;
 
   const tokenizer = new Tokenizer();
   // Only elements of the top-level Records array are emitted; keepStack false lets each go after use.
   const tokenParser = new TokenParser({ paths: ['$.Records.*'], keepStack: false });
-  tokenizer.onToken = (info) => {
+  // Linear time and a bounded parser stack: a too-deep value is replaced by null, the record kept and counted.
+  const tooDeep = (offset: number): void =>
+    countParseFailure(stats, index + 1, `a value nested deeper than ${MAX_JSON_DEPTH} levels at byte ${offset} was replaced by null`);
+  tokenizer.onToken = capJsonDepth(MAX_JSON_DEPTH, (info) => {
     const { token, offset } = info;
-    if (skipFrom > 0) {
-      if (token === LEFT_BRACE || token === LEFT_BRACKET) depth++;
-      else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) depth--;
-      if (depth < skipFrom) {
-        skipFrom = 0;
-        tokenParser.write({ token: NULL, value: null, offset } as Parameters<TokenParser['write']>[0]);
-      }
-      return;
-    }
-    if ((token === LEFT_BRACE || token === LEFT_BRACKET) && depth >= MAX_JSON_DEPTH) {
-      // Linear time and a bounded parser stack: the value is replaced, the record kept and counted.
-      depth++;
-      skipFrom = depth;
-      countParseFailure(stats, index + 1, `a value nested deeper than ${MAX_JSON_DEPTH} levels at byte ${offset} was replaced by null`);
-      return;
-    }
     if (token === LEFT_BRACE || token === LEFT_BRACKET) {
       depth++;
       if (depth === 3 && token === LEFT_BRACE) recordStart = offset;
@@ -91,7 +76,7 @@ export async function* cloudTrailRecords(
       depth--;
     }
     tokenParser.write(info);
-  };
+  }, tooDeep);
   tokenParser.onValue = ({ value }) => {
     index++;
     stats.lines++;

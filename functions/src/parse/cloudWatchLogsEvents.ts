@@ -4,6 +4,7 @@ import { Tokenizer, TokenParser } from '@streamparser/json';
 import { SYNC_SLICE_BYTES } from '../stream/constants.js';
 import { resolveLineOptions } from '../stream/createLineSplitter.js';
 import type { Line, LineOptions, LineOrigin } from '../stream/types.js';
+import { capJsonDepth } from './capJsonDepth.js';
 import { createCloudWatchLogsStats } from './createCloudWatchLogsStats.js';
 import { DETECT_LINES, MAX_JSON_DEPTH } from './constants.js';
 import { capUtf8 } from './createRecordBuilder.js';
@@ -16,7 +17,6 @@ const RIGHT_BRACE = 1;
 const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
 const COLON = 4;
-const NULL = 8;
 const STRING = 9;
 const SEPARATOR = 11;
 
@@ -132,8 +132,7 @@ export async function* cloudWatchLogsEvents(
   let pendingChars = 0;
   let pendingInvalid = 0;
   let released = false; // events of this envelope go out as they come
-  // Depth at which a too-deep value started: its tokens are not handed on, `null` takes its place.
-  let skipFrom = 0;
+
 
   let failure: Failure | undefined;
   const fail = (message: string, offset: number, cause?: unknown): void => {
@@ -253,26 +252,11 @@ export async function* cloudWatchLogsEvents(
     separator: '',
   });
   let lastOffset = 0;
-  tokenizer.onToken = (info) => {
+  // Linear time and a bounded parser stack: a too-deep value is replaced by null and counted.
+  tokenizer.onToken = capJsonDepth(MAX_JSON_DEPTH, (info) => {
     if (failure !== undefined) return;
     const { token, offset } = info;
     lastOffset = offset;
-    if (skipFrom > 0) {
-      if (token === LEFT_BRACE || token === LEFT_BRACKET) depth++;
-      else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) depth--;
-      if (depth < skipFrom) {
-        skipFrom = 0;
-        tokenParser.write({ token: NULL, value: null, offset } as Parameters<TokenParser['write']>[0]);
-      }
-      return;
-    }
-    if ((token === LEFT_BRACE || token === LEFT_BRACKET) && depth >= MAX_JSON_DEPTH) {
-      // Linear time and a bounded parser stack: the value is replaced and counted.
-      depth++;
-      skipFrom = depth;
-      envelopeStats.deepValues++;
-      return;
-    }
     if (depth === 0 && token !== SEPARATOR) {
       if (token !== LEFT_BRACE) {
         fail('not a CloudWatch Logs envelope: a top-level value that is not an object', offset);
@@ -296,7 +280,9 @@ export async function* cloudWatchLogsEvents(
     // The token parser knows no offsets: the token it refused is where the damage is.
     if (damage !== undefined) damage.offset = offset;
     else if (depth === 0 && token === RIGHT_BRACE) endEnvelope(offset);
-  };
+  }, () => {
+    envelopeStats.deepValues++;
+  });
   tokenParser.onValue = ({ value, key }) => {
     if (typeof key === 'number') {
       if (released) {
