@@ -26,7 +26,7 @@ export const cases: HostileCase[] = [
     class: 'bombs', name: 'real log (zstd), then a frame declaring a 1.9 GiB window',
     make: async (dir) => {
       const log = await zstdOf(dir, 'varied-3.zst', ['-3'], false);
-      return writeOnce(dir, 'window-1.9GiB.zst', Buffer.concat([readFileSync(log), zstdRawFrame(textLines(100, 'ERROR', 'kept')), zstdHugeWindowFrame(textLines(100, 'ERROR', 'refused'))]));
+      return writeOnce(dir, 'log-then-window-1.9GiB.zst', Buffer.concat([readFileSync(log), zstdRawFrame(textLines(100, 'ERROR', 'kept')), zstdHugeWindowFrame(textLines(100, 'ERROR', 'refused'))]));
     },
     expect: { status: 'failed' },
   },
