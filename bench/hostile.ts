@@ -1,5 +1,5 @@
 /**
- * Hostile-input benchmark: `npm run bench:hostile [-- --class bombs --case window --runs 1]`.
+ * Hostile-input benchmark: `npm run bench:hostile [-- --class bombs --case window --runs 1 --limit-ms 500]`.
  *
  * Loads every module in bench/hostile/cases/*.ts (each exports `cases: HostileCase[]`), writes the
  * inputs once under bench/.data/hostile/ (git-ignored, reused), and runs
@@ -147,9 +147,11 @@ interface Row {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { class: { type: 'string' }, case: { type: 'string' }, runs: { type: 'string', default: '1' } },
+    options: { class: { type: 'string' }, case: { type: 'string' }, runs: { type: 'string', default: '1' }, 'limit-ms': { type: 'string' } },
   });
   const runs = Math.max(1, Number(values.runs));
+  // Overrides every case's limit: `--limit-ms 500` shows the kill path (and that no process is left).
+  const limitMs = values['limit-ms'] === undefined ? undefined : Number(values['limit-ms']);
   mkdirSync(DATA, { recursive: true });
   const selected = (await loadCases()).filter(
     (c) => (values.class === undefined || c.class === values.class) && (values.case === undefined || c.name.includes(values.case)),
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
     const makeS = (performance.now() - t) / 1000;
     const fileBytes = statSync(file).size;
     const results: RunResult[] = [];
-    for (let r = 0; r < runs; r++) results.push(await runCli(file, join(DATA, 'out'), c.args?.(DATA) ?? [], c.timeLimitMs ?? DEFAULT_LIMIT_MS));
+    for (let r = 0; r < runs; r++) results.push(await runCli(file, join(DATA, 'out'), c.args?.(DATA) ?? [], limitMs ?? c.timeLimitMs ?? DEFAULT_LIMIT_MS));
     const last = results[results.length - 1]!;
     const readBytes = Math.max(fileBytes, last.summary?.counts?.bytesOut ?? 0);
     // The pipeline's own clock (the summary's processing.durationMs) leaves the CLI's start-up out;

@@ -17,7 +17,7 @@ export const cases: HostileCase[] = [
   },
   {
     class: 'formats', name: 'text, then 200k JSON lines whose "level" is after char 160 (1 in 20 error)',
-    make: (dir) => writeOnce(dir, 'text-then-json-mixed.log', function* () {
+    make: (dir) => writeOnce(dir, 'text-then-json-mixed-v2.log', function* () {
       yield Buffer.from(textLines(50, 'INFO', 'warmup'));
       for (let b = 0; b < 200; b++) yield Buffer.from(`${Array.from({ length: 1_000 }, (_, i) => LATE_LEVEL(b * 1_000 + i)).join('\n')}\n`);
     }),

@@ -130,10 +130,20 @@ function failedParse(text: string, failure: string): ParsedLine {
 }
 
 /**
- * Whether `at` is a position in the top-level object of a JSON line, outside any string: a
- * string-aware walk of the characters before it (the level key is usually among the first).
+ * Whether `at` is a position in the top-level object of a JSON line, outside any string. Fast path
+ * (most lines): no `{` or `[` before it but the first, so depth 1, and a `,` or `{` before the quote,
+ * which a quote inside a string cannot have (it would be escaped). Otherwise a string-aware walk of
+ * the characters before it. The walk alone doubled the scan's cost per line.
  */
 function atTopLevel(text: string, at: number): boolean {
+  const brace = text.indexOf('{', 1);
+  const bracket = text.indexOf('[');
+  if ((brace < 0 || brace > at) && (bracket < 0 || bracket > at)) {
+    let q = at - 1;
+    while (text.charCodeAt(q) === 32) q--;
+    const c = text.charCodeAt(q);
+    if (c === 44 || c === 123) return true;
+  }
   let depth = 0;
   for (let i = 0; i < at; i++) {
     const c = text.charCodeAt(i);
