@@ -1,7 +1,7 @@
 import { LEVEL_RANK, MAX_JSON_DEPTH } from '../constants.js';
 import type { ErrorClass, LineParser, LogFormat, ParsedLine } from '../types.js';
 import { classifyJsonObject } from './classifyJsonObject.js';
-import { jsonDepthExceeds } from './jsonDepthExceeds.js';
+import { closingQuote, jsonDepthExceeds } from './jsonDepthExceeds.js';
 import { levelRank, numericLevelRank, rankToLevel, statusRank, threeDigits } from './levelRank.js';
 
 const LEVEL_KEYS = ['"level"', '"severity"', '"levelname"', '"lvl"', '"log.level"', '"loglevel"', '"log_level"'];
@@ -148,12 +148,7 @@ function atTopLevel(text: string, at: number): boolean {
   for (let i = 0; i < at; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string, escapes included.
-      for (i++; i < at; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
+      i = closingQuote(text, i, at);
       if (i >= at) return false;
     } else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) depth--;

@@ -9,15 +9,20 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 123 || c === 91) {
+    if (c === 34) i = closingQuote(text, i, n);
+    else if (c === 123 || c === 91) {
       if (++depth > max) return true;
     } else if (c === 125 || c === 93) depth--;
   }
   return false;
+}
+
+/** Index of the quote that closes the JSON string opening at `open` (escapes skipped), or `limit` when it does not close before it. */
+export function closingQuote(text: string, open: number, limit: number): number {
+  for (let i = open + 1; i < limit; i++) {
+    const d = text.charCodeAt(i);
+    if (d === 92) i++;
+    else if (d === 34) return i;
+  }
+  return limit;
 }
