@@ -75,7 +75,7 @@ export function benchSummary(i: number): Summary {
     counts: {
       lines: 5_000, bytesIn: 50_000, bytesOut: 600_000, events: 4_900, records, errors: records, warnings: 0,
       levels: { trace: 0, debug: 0, info: 4_900 - records, warn: 0, error: records, fatal: 0, none: 0 }, classes: { level: records },
-      truncatedLines: 0, skippedLines: 0, invalidUtf8Lines: 0, headerLines: 0, redactions: 0, redactionsByKind: {}, parseFailures: 0,
+      truncatedLines: 0, skippedLines: 0, invalidUtf8Lines: 0, headerLines: 0, redactions: 0, redactionsByKind: {}, parseFailures: 0, fallbackLines: 0,
       multilineCuts: 0, excluded: 0, ungroupedRecords: 0, unclusteredRecords: 0, unlistedGroupIds: 0,
     },
     time: { first: `${minute}:00.000Z`, last: `${minute}:19.000Z`, errorsPerMinute: { [minute]: records }, histogramOverflow: 0, yearsInferred: 0 },

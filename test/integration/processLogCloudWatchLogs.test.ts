@@ -45,7 +45,7 @@ describe('processLog handler on CloudWatch Logs subscription data', () => {
         records: data.errorEvents,
         errors: data.errorEvents,
         events: data.logEvents,
-        cloudWatchLogs: { envelopes: data.envelopes + 1, controlMessages: 1, logEvents: data.logEvents, invalidEvents: 0 },
+        cloudWatchLogs: { envelopes: data.envelopes + 1, controlMessages: 1, logEvents: data.logEvents, invalidEvents: 0, deepValues: 0 },
       },
     });
 

@@ -73,7 +73,8 @@ ${topGroups.length ? `<table><tr><th>count</th><th>level / class</th><th>templat
 
 /** An SVG bar chart of records per minute, merged into at most {@link MAX_BARS} buckets. */
 function chart(perMinute: Record<string, number>): string {
-  const minutes = Object.keys(perMinute).sort();
+  // A key that is no minute (never written by the record builder, but the summary is input here) would make the span NaN.
+  const minutes = Object.keys(perMinute).filter((m) => Number.isFinite(Date.parse(`${m}:00Z`))).sort();
   if (minutes.length === 0) return '<p>No timestamped error records.</p>';
   const first = Date.parse(`${minutes[0]}:00Z`);
   const last = Date.parse(`${minutes[minutes.length - 1]}:00Z`);

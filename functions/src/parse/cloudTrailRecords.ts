@@ -1,6 +1,7 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
-import { LEVEL_RANK, OPT_IN_CLASSES } from './constants.js';
-import { createParseStats } from './createParseStats.js';
+import { capJsonDepth } from './capJsonDepth.js';
+import { LEVEL_RANK, MAX_JSON_DEPTH, OPT_IN_CLASSES } from './constants.js';
+import { countParseFailure, createParseStats } from './createParseStats.js';
 import { createRecordBuilder } from './createRecordBuilder.js';
 import { CloudTrailParseError, ParseOptionsError } from './errors.js';
 import { classifyJsonObject } from './formats/classifyJsonObject.js';
@@ -59,7 +60,10 @@ export async function* cloudTrailRecords(
   const tokenizer = new Tokenizer();
   // Only elements of the top-level Records array are emitted; keepStack false lets each go after use.
   const tokenParser = new TokenParser({ paths: ['$.Records.*'], keepStack: false });
-  tokenizer.onToken = (info) => {
+  // Linear time and a bounded parser stack: a too-deep value is replaced by null, the record kept and counted.
+  const tooDeep = (offset: number): void =>
+    countParseFailure(stats, index + 1, `a value nested deeper than ${MAX_JSON_DEPTH} levels at byte ${offset} was replaced by null`);
+  tokenizer.onToken = capJsonDepth(MAX_JSON_DEPTH, (info) => {
     const { token, offset } = info;
     if (token === LEFT_BRACE || token === LEFT_BRACKET) {
       depth++;
@@ -72,23 +76,32 @@ export async function* cloudTrailRecords(
       depth--;
     }
     tokenParser.write(info);
-  };
+  }, tooDeep);
   tokenParser.onValue = ({ value }) => {
     index++;
     stats.lines++;
     stats.events++;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      stats.parseFailures++;
+      countParseFailure(stats, index, 'a Records element that is not an object');
       return;
     }
-    const { rank: r, ...parsed } = classifyJsonObject(value as Record<string, unknown>);
+    try {
+      const record = classify(value as Record<string, unknown>);
+      if (record) out.push(record);
+    } catch (error) {
+      // One event that cannot be built must not sink the document.
+      countParseFailure(stats, index, `building the record failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const classify = (value: Record<string, unknown>): ErrorRecord | null => {
+    const { rank: r, ...parsed } = classifyJsonObject(value);
     const cls = parsed.class;
     let rank = r;
     stats.levels[rankToLevel(rank) ?? 'none']++;
     stats.classes[cls] = (stats.classes[cls] ?? 0) + 1;
     if (OPT_IN_CLASSES.includes(cls) && allowed.has(cls)) rank = LEVEL_RANK.error;
-    else if (!everything && (rank < minRank || !allowed.has(cls))) return;
-    const record = build({
+    else if (!everything && (rank < minRank || !allowed.has(cls))) return null;
+    return build({
       firstLine: index,
       lastLine: index,
       byteOffset: recordStart,
@@ -99,7 +112,6 @@ export async function* cloudTrailRecords(
       parsed,
       truncated: false,
     });
-    if (record) out.push(record);
   };
   // The default onError would throw from inside write(); collect it and throw with context instead.
   let failure: unknown;

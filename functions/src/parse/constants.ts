@@ -48,6 +48,14 @@ export const DEFAULTS = {
 /** Bound of the errors-per-minute histogram: one week of minutes. */
 export const HISTOGRAM_MAX_BUCKETS = 10_080;
 
+/**
+ * Deepest JSON nesting read (512 levels): a JSON line nested deeper is a parse failure kept as
+ * text; in CloudTrail documents and CloudWatch Logs envelopes a deeper value is replaced by `null`
+ * and counted (`parseFailures`; `cloudWatchLogs.deepValues`). Real logs nest a few levels; 10 000
+ * would overflow the stack of the recursive walks, and the streaming parser's stack grows with it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 /** Lines `detectFormat` looks at. */
 export const DETECT_LINES = 20;
 

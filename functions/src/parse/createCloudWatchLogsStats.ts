@@ -9,5 +9,5 @@ import type { CloudWatchLogsStats } from './types.js';
  * summary.counts.cloudWatchLogs = envelopeStats;
  */
 export function createCloudWatchLogsStats(): CloudWatchLogsStats {
-  return { envelopes: 0, controlMessages: 0, logEvents: 0, invalidEvents: 0 };
+  return { envelopes: 0, controlMessages: 0, logEvents: 0, invalidEvents: 0, deepValues: 0 };
 }

@@ -19,6 +19,8 @@ export function createParseStats(): ParseStats {
     levels: { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0, none: 0 },
     classes: {},
     parseFailures: 0,
+    firstParseFailure: null,
+    fallbackLines: 0,
     redactions: 0,
     redactionsByKind: {},
     multilineCuts: 0,
@@ -28,4 +30,14 @@ export function createParseStats(): ParseStats {
     histogramOverflow: 0,
     yearsInferred: 0,
   };
+}
+
+/**
+ * Counts one parse failure and keeps the first one's line and reason (cut to 200 characters).
+ *
+ * @example countParseFailure(stats, 12, 'invalid JSON')
+ */
+export function countParseFailure(stats: ParseStats, line: number, reason: string): void {
+  stats.parseFailures++;
+  stats.firstParseFailure ??= { line, reason: reason.length > 200 ? `${reason.slice(0, 199)}…` : reason };
 }

@@ -2,6 +2,7 @@ import type { LineOrigin } from '../stream/types.js';
 import { ERROR_RECORD_SCHEMA, HISTOGRAM_MAX_BUCKETS } from './constants.js';
 import { createRedactor, isNotSecret, secretFieldKind } from './createRedactor.js';
 import { detached } from './detached.js';
+import { isoOfEpochMs } from './findTimestamp.js';
 import { TemplateGrouper } from './TemplateGrouper.js';
 import type { ErrorClass, ErrorRecord, FieldValue, GroupSink, Level, LogFormat, ParsedLine, ParseStats, RedactionKind, Rules, SourceRef } from './types.js';
 
@@ -106,7 +107,7 @@ export function createRecordBuilder(options: {
     const groupId = group.groupId;
     // The line's own time, unless it had to guess the year and the envelope knows the time exactly.
     const parsedTime = event.parsed.timestamp;
-    const originTime = origin?.timestamp != null ? isoOrNull(origin.timestamp) : null;
+    const originTime = origin?.timestamp != null ? isoOfEpochMs(origin.timestamp) : null;
     const guessed = event.parsed.yearInferred === true;
     const timestamp = parsedTime !== null && !guessed ? parsedTime : originTime ?? parsedTime;
     if (guessed && timestamp !== null && timestamp === parsedTime && originTime === null) stats.yearsInferred++;
@@ -143,11 +144,6 @@ export function createRecordBuilder(options: {
     groups?.add(record, group);
     return record;
   };
-}
-
-function isoOrNull(epochMs: number): string | null {
-  const date = new Date(epochMs);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */

@@ -113,8 +113,18 @@ function fromEpoch(n: number): string | null {
   if (!Number.isFinite(n) || n <= 0) return null;
   // Below 1e11 the value is in seconds (1e11 s is the year 5138; 1e11 ms is 1973).
   const ms = n < 1e11 ? n * 1000 : n < 1e14 ? n : n / 1000;
+  return isoOfEpochMs(ms);
+}
+
+/**
+ * ISO 8601 of an epoch in ms, or null when it is not a time or falls outside the years 0000–9999
+ * (`3e17` would be `+011476-…`, a string no minute key or chart can use).
+ */
+export function isoOfEpochMs(ms: number): string | null {
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  if (Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString();
+  return iso.length === 24 ? iso : null;
 }
 
 function build(
@@ -129,6 +139,5 @@ function build(
     const digits = zone.slice(1).replace(':', '');
     t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
   }
-  const date = new Date(t);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  return isoOfEpochMs(t);
 }

@@ -1,6 +1,13 @@
 import { detectFormat } from './detectFormat.js';
 import type { LogFormat } from './types.js';
 
+/**
+ * An envelope written with `logEvents` first whose events fill the head before any metadata key:
+ * an array of log event objects (`id`, `timestamp`, `message`) under the first key, in a first
+ * object the head does not close (a small object needs its metadata keys).
+ */
+const LOG_EVENTS_FIRST = /^\s*\{\s*"logEvents"\s*:\s*\[\s*\{\s*"(?:id|timestamp|message)"\s*:/;
+
 /** Bytes of the head decoded for sniffing. */
 const SNIFF_BYTES = 65_536;
 
@@ -10,7 +17,8 @@ const SNIFF_BYTES = 65_536;
  * hundreds of MB); `cloudwatch-logs` when they start a CloudWatch Logs subscription envelope (the
  * first object has a `logEvents` key next to `messageType`, in any order and layout; or, when the
  * head ends inside a large first object, next to `logGroup` or `logStream`), which goes to
- * `cloudWatchLogsEvents`; otherwise the line format from `detectFormat` on the complete lines among
+ * `cloudWatchLogsEvents`; `cloudtrail` too when a top-level `Records` key comes after others in a
+ * first object the head does not close; otherwise the line format from `detectFormat` on the complete lines among
  * the first 64 KiB. A UTF-8 BOM is ignored.
  *
  * @example
@@ -20,7 +28,12 @@ const SNIFF_BYTES = 65_536;
 export function sniffFormat(firstBytes: Uint8Array, key?: string): LogFormat {
   const head = new TextDecoder('utf-8', { fatal: false }).decode(firstBytes.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '');
   if (/^\s*\{\s*"Records"\s*:\s*\[/.test(head)) return 'cloudtrail';
-  if (/^\s*\{/.test(head) && isCloudWatchLogsEnvelope(head)) return 'cloudwatch-logs';
+  if (/^\s*\{/.test(head)) {
+    const { keys, closed } = topLevelKeys(head);
+    if (isCloudWatchLogsEnvelope(keys, closed) || (!closed && LOG_EVENTS_FIRST.test(head))) return 'cloudwatch-logs';
+    // `Records` after other keys (`{"x":1,"Records":[`) is still one document, never a line.
+    if (keys.has('Records') && !closed) return 'cloudtrail';
+  }
   const lines = head.split('\n');
   // The last piece may be a cut line; keep it only when it is the whole input.
   if (lines.length > 1 && firstBytes.length >= SNIFF_BYTES) lines.pop();
@@ -28,8 +41,7 @@ export function sniffFormat(firstBytes: Uint8Array, key?: string): LogFormat {
 }
 
 /** Whether the first JSON object of `head` has the keys of a CloudWatch Logs subscription envelope. */
-function isCloudWatchLogsEnvelope(head: string): boolean {
-  const { keys, closed } = topLevelKeys(head);
+function isCloudWatchLogsEnvelope(keys: ReadonlySet<string>, closed: boolean): boolean {
   if (!keys.has('logEvents')) return false;
   return keys.has('messageType') || (!closed && (keys.has('logGroup') || keys.has('logStream')));
 }

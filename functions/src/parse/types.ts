@@ -175,8 +175,19 @@ export interface ParseStats {
   levels: Record<Level | 'none', number>;
   /** Events per class (only classes seen appear). */
   classes: Partial<Record<ErrorClass, number>>;
-  /** Candidate lines whose structured parse failed (invalid JSON, short access-log line…); kept as text. */
+  /**
+   * Candidate lines whose structured parse failed (invalid JSON, short access-log line…), kept as
+   * text; lines of a field-positional format (access, ALB/ELB, CloudFront, S3 access, VPC flow)
+   * whose fields do not fit it; records whose building threw (kept as text when that works).
+   */
   parseFailures: number;
+  /** The first parse failure: its line (the event's index for CloudTrail) and why. */
+  firstParseFailure: { line: number; reason: string } | null;
+  /**
+   * Lines that did not fit the detected format (see `LineParser.misfit`) and were classified by
+   * the generic classifier: JSON for a `{…}` line, text otherwise.
+   */
+  fallbackLines: number;
   /** Secrets replaced, in total and per kind. */
   redactions: number;
   redactionsByKind: Partial<Record<RedactionKind, number>>;
@@ -204,6 +215,8 @@ export interface CloudWatchLogsStats {
   logEvents: number;
   /** Log events that were not an object with a string `message`; skipped. */
   invalidEvents: number;
+  /** Values nested deeper than `MAX_JSON_DEPTH` (512) levels, replaced by `null` before they were read. */
+  deepValues: number;
 }
 
 /** One group of similar records. */
@@ -267,6 +280,8 @@ export interface ParsedLine {
   template?: string;
   /** The structured parse failed; the line is treated as text. */
   failed?: boolean;
+  /** With `failed`: why (`invalid JSON`, `JSON nested deeper than 512 levels`, `field 10 is not a status`…). */
+  failure?: string;
   /** The timestamp had no year; it was inferred from the parser's `referenceTime`. */
   yearInferred?: boolean;
 }
@@ -291,6 +306,13 @@ export interface LineParser {
   readonly multiline: boolean;
   /** Class of the line last scanned. */
   cls: ErrorClass;
+  /**
+   * Set by `scan` when the line does not have this format's shape (a text line among JSON lines, a
+   * JSON object among text lines, an ALB line with a field missing); `records` then classifies it
+   * with the generic classifier (JSON for a `{…}` line, else text) and counts it in `fallbackLines`.
+   * Absent means the line fits.
+   */
+  misfit?: boolean;
   /** True for a header or comment line (`#Fields:`, VPC header); the parser may learn the layout from it. */
   isHeader(text: string): boolean;
   scan(text: string): number;

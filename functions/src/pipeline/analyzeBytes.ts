@@ -15,8 +15,10 @@ import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
 import { DecompressError, ReadStoppedError } from '../stream/errors.js';
 import { stopReading } from '../stream/stopReading.js';
+import { bomEncoding, utf16ToUtf8 } from '../stream/utf16ToUtf8.js';
+import type { Utf16Encoding } from '../stream/utf16ToUtf8.js';
 import { lineBatches } from '../stream/lineBatches.js';
-import type { CompressionFormat, LineStats } from '../stream/types.js';
+import type { CompressionFormat, DecompressedStream, LineStats } from '../stream/types.js';
 import { peekBytes } from './peekBytes.js';
 import { withProgress } from './withProgress.js';
 
@@ -80,6 +82,8 @@ export interface Analysis {
   failure: string | undefined;
   /** Reading was stopped by `stopReading` before the end: `failure` says where. */
   stopped: boolean;
+  /** Set when the text was UTF-16 (named by its byte order mark) and was re-encoded as UTF-8 to be read. */
+  encoding: Utf16Encoding | undefined;
 }
 
 /**
@@ -105,6 +109,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   const tally = { errors: 0, warnings: 0 };
   let cloudWatchLogs: CloudWatchLogsStats | undefined;
   let inputError: Error | undefined;
+  let encoding: Utf16Encoding | undefined;
+  let encodingFailure: string | undefined;
 
   const progressed = withProgress(decompressed, PROGRESS_INTERVAL_MS, (elapsedMs) =>
     options.onProgress?.({
@@ -118,12 +124,23 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   );
 
   const found = (async function* (): AsyncGenerator<ErrorRecord[]> {
-    const { head, rest: peeked } = await peekBytes(progressed, SNIFF_BYTES);
+    const peek = await peekBytes(progressed, SNIFF_BYTES);
+    let { head, rest: peeked } = peek;
+    const bom = bomEncoding(head);
+    if (bom === 'utf-16le' || bom === 'utf-16be') {
+      // Everything downstream reads UTF-8: the text is re-encoded (line offsets then count UTF-8 bytes).
+      encoding = bom;
+      peeked = utf16ToUtf8(peeked, bom);
+      head = Buffer.from(new TextDecoder(bom).decode(head), 'utf8');
+    } else if (bom !== undefined) {
+      encodingFailure = `the object starts with a ${bom.toUpperCase()} byte order mark: UTF-32 is not decoded, its lines were read as UTF-8`;
+    }
     // Lone CR line endings: the line stage splits at LF, so rewrite them, byte for byte.
     const rest = head.indexOf(LF) === -1 && head.indexOf(CR) !== -1 ? crLineEndings(peeked) : peeked;
     const format = sniffFormat(rest === peeked ? head : Buffer.from(head).map((b) => (b === CR ? LF : b)), source.key);
     const recordOptions = { source, rules: config.rules, stats: parseStats, groups, grouper, signal, referenceTime: options.referenceTime };
-    const lineOptions = { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats };
+    // Empty lines never make a record: counted, not materialised (1 GiB of bare newlines is a byte scan).
+    const lineOptions = { maxLineBytes: config.maxLineBytes, longLines: config.longLines, stats: lineStats, emptyLines: 'count' as const };
     if (format === 'cloudtrail') {
       yield* cloudTrailRecords(rest, recordOptions);
     } else if (format === 'cloudwatch-logs') {
@@ -154,7 +171,8 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
     unclustered: grouper.unclustered,
     tally,
     part,
-    failure: inputError ? describeInputError(inputError, lineStats.lines) : undefined,
+    failure: inputError ? describeInputError(inputError, lineStats.lines) : encodingFailure ?? describeSkipped(decompressed),
+    encoding,
     stopped: inputError instanceof ReadStoppedError,
   };
 }
@@ -184,6 +202,13 @@ async function* tallyRecords(
     }
     throw err;
   }
+}
+
+/** The failure of a stream that had bytes outside any member or frame: nothing else was lost, but it is not complete. */
+function describeSkipped(stream: DecompressedStream): string | undefined {
+  if (stream.skippedBytes === 0) return undefined;
+  const unit = stream.compression === 'zstd' ? 'zstd frame' : 'gzip member';
+  return `${stream.skippedBytes} compressed bytes from byte ${stream.firstSkippedAt} were no ${unit} (trailing garbage, or bytes between members) and were skipped; every ${unit} before and after them was read`;
 }
 
 function describeInputError(err: Error, lines: number): string {

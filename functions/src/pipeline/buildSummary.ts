@@ -51,6 +51,7 @@ export function buildSummary(input: SummaryInput): Summary {
       ...(input.identity.etag ? { etag: input.identity.etag } : {}),
       ...(input.size !== undefined ? { size: input.size } : {}),
       compression: input.compression,
+      ...(input.encoding ? { encoding: input.encoding } : {}),
       ...(input.cloudWatchLogs ? { format: 'cloudwatch-logs' as const, messageFormat: p.format } : { format: p.format }),
     },
     counts: {
@@ -71,6 +72,8 @@ export function buildSummary(input: SummaryInput): Summary {
       redactions: p.redactions,
       redactionsByKind: { ...p.redactionsByKind },
       parseFailures: p.parseFailures,
+      ...(p.firstParseFailure ? { firstParseFailure: { ...p.firstParseFailure } } : {}),
+      fallbackLines: p.fallbackLines,
       multilineCuts: p.multilineCuts,
       excluded: p.excluded,
       ungroupedRecords: input.groups.ungrouped,

@@ -47,6 +47,8 @@ export interface Summary {
     etag?: string;
     size?: number;
     compression?: CompressionFormat;
+    /** Only for UTF-16 text (named by its byte order mark): `utf-16le` or `utf-16be`, re-encoded as UTF-8 to be read. */
+    encoding?: 'utf-16le' | 'utf-16be';
     /** Detected format; `cloudwatch-logs` for CloudWatch Logs subscription envelopes. */
     format: LogFormat;
     /** With `format: "cloudwatch-logs"`: the format detected in the log events' messages. */
@@ -76,6 +78,10 @@ export interface Summary {
     redactions: number;
     redactionsByKind: Partial<Record<RedactionKind, number>>;
     parseFailures: number;
+    /** Only when `parseFailures` > 0: the first one's line (event index for CloudTrail) and reason. */
+    firstParseFailure?: { line: number; reason: string };
+    /** Lines that did not fit the detected format, classified by the generic classifier (JSON for `{…}` lines, else text). */
+    fallbackLines: number;
     multilineCuts: number;
     excluded: number;
     /**

@@ -24,10 +24,15 @@ export function fromSummary(summary: Summary, sourceDepth?: number): MergedSumma
   // `ungroupedRecords`, the sum of the countErrors) or when it lists fewer records than it counted.
   const evicted = (summary.counts.ungroupedRecords ?? 0) > 0 || listedCount < summary.counts.records;
   const floor = evicted ? (listed.length > 0 ? Math.min(...listed.map((g) => g.count)) : summary.counts.records) : 0;
-  const { cloudWatchLogs, ...counts } = summary.counts;
+  const { cloudWatchLogs, firstParseFailure, ...counts } = summary.counts;
   return {
     summaries: { complete: summary.status === 'complete' ? 1 : 0, failed: summary.status === 'complete' ? 0 : 1 },
-    counts: { ...counts, ...(cloudWatchLogs ? { cloudWatchLogs: { ...cloudWatchLogs } } : {}) },
+    counts: {
+      ...counts,
+      fallbackLines: counts.fallbackLines ?? 0,
+      ...(cloudWatchLogs ? { cloudWatchLogs: { ...cloudWatchLogs } } : {}),
+      ...(firstParseFailure ? { firstParseFailure: { key, line: firstParseFailure.line, reason: firstParseFailure.reason } } : {}),
+    },
     time: { ...summary.time, errorsPerMinute: { ...summary.time.errorsPerMinute } },
     groups: listed.map((g) => ({
       groupId: g.groupId,

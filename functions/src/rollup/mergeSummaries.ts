@@ -25,7 +25,7 @@ export function mergeSummaries(parts: readonly MergedSummary[], options: MergeOp
   const groups = mergeGroups(parts.map((p) => ({ groups: p.groups, floor: p.groupFloor })), keptGroups);
   return {
     summaries: { complete: sum(parts, (p) => p.summaries.complete), failed: sum(parts, (p) => p.summaries.failed) },
-    counts: addCounters([emptyMerged().counts, ...parts.map((p) => p.counts)]) as unknown as MergedSummary['counts'],
+    counts: mergeCounts(parts),
     time: {
       first: extreme(parts.map((p) => p.time.first), -1),
       last: extreme(parts.map((p) => p.time.last), 1),
@@ -37,6 +37,19 @@ export function mergeSummaries(parts: readonly MergedSummary[], options: MergeOp
     groupFloor: groups.floor,
     bySource: mergeSources(parts.map((p) => p.bySource), maxSources, histogramMinutes),
   };
+}
+
+/** Counters add; the first parse failure is the one of the smallest object key (then line): the same whatever the order. */
+function mergeCounts(parts: readonly MergedSummary[]): MergedSummary['counts'] {
+  const counters = parts.map(({ counts: { firstParseFailure: _, ...rest } }) => rest);
+  const counts = addCounters([emptyMerged().counts, ...counters]) as unknown as MergedSummary['counts'];
+  let first: MergedSummary['counts']['firstParseFailure'];
+  for (const p of parts) {
+    const f = p.counts.firstParseFailure;
+    if (f && (!first || f.key < first.key || (f.key === first.key && f.line < first.line))) first = f;
+  }
+  if (first) counts.firstParseFailure = { ...first };
+  return counts;
 }
 
 function bound(value: number | undefined, option: string, fallback: number): number {

@@ -1,7 +1,11 @@
 import type { Summary, SummaryGroup } from '../pipeline/types.js';
 
 /** Counters of a merged summary: the summary's counters, added. */
-export type MergedCounts = Omit<Summary['counts'], 'cloudWatchLogs'> & { cloudWatchLogs?: NonNullable<Summary['counts']['cloudWatchLogs']> };
+export type MergedCounts = Omit<Summary['counts'], 'cloudWatchLogs' | 'firstParseFailure'> & {
+  cloudWatchLogs?: NonNullable<Summary['counts']['cloudWatchLogs']>;
+  /** The first parse failure of the object whose key sorts first among those that had one, with that key. */
+  firstParseFailure?: { key: string; line: number; reason: string };
+};
 
 /** Per source prefix figures of a merged summary (the HTML stacks the errors over time by source). */
 export interface SourceFigures {

@@ -15,6 +15,27 @@ export const ZLIB_CHUNK_SIZE = 1024 * 1024;
  */
 export const FZSTD_SLICE_BYTES = 64 * 1024;
 
+/** Smallest slice the pure-JS zstd decoder is handed while its output runs above the budget (16 bytes: four RLE blocks, 512 KiB). */
+export const FZSTD_MIN_SLICE_BYTES = 16;
+
+/** Decoded bytes the pure-JS zstd decoder should produce per push (1 MiB); the slice adapts to it. */
+export const FZSTD_OUTPUT_BUDGET_BYTES = 1024 * 1024;
+
+/**
+ * Largest zstd window a frame may declare (128 MiB, window log 27): the default limit of zstd's own
+ * decoder (`zstd -d` asks for `--long=N` or `--memory` beyond it). A decoder holds the whole window,
+ * so a frame declaring more (`zstd --long=30` from a pipe declares 1 GiB) is refused with a
+ * `ZstdWindowError` before anything is allocated.
+ */
+export const ZSTD_MAX_WINDOW_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The same bound for the pure-JS fallback (`fzstd`, Node < 22.15 only; Lambda's Node 22 uses zlib's
+ * zstd): 32 MiB. fzstd allocates the declared window whole and moves all of it once per 128 KiB
+ * block, so a 128 MiB window measured 3 MB/s and 364 MiB of RSS; 32 MiB keeps it near 20 MB/s.
+ */
+export const FZSTD_MAX_WINDOW_BYTES = 32 * 1024 * 1024;
+
 /** How long (ms) the pure-JS zstd path may run before it yields a macrotask to the event loop. */
 export const FZSTD_YIELD_AFTER_MS = 4;
 

@@ -53,7 +53,7 @@ function findNonAscii(buf: Buffer, start: number, str: string, from: number): nu
  */
 export function createLineSplitter(options: LineOptions = {}): LineSplitter {
   const resolved = resolveLineOptions(options);
-  return new Splitter(resolved.maxLineBytes, resolved.longLines, resolved.stats);
+  return new Splitter(resolved.maxLineBytes, resolved.longLines, resolved.stats, resolved.emptyLines === 'count');
 }
 
 /** Validated line options with defaults applied; throws StreamOptionError naming the bad option. */
@@ -61,6 +61,7 @@ export function resolveLineOptions(options: LineOptions): {
   maxLineBytes: number;
   longLines: LongLinePolicy;
   stats: LineStats;
+  emptyLines: 'emit' | 'count';
 } {
   if (options === null || typeof options !== 'object') {
     throw new StreamOptionError('options', 'an object', options);
@@ -77,7 +78,11 @@ export function resolveLineOptions(options: LineOptions): {
   if (stats === null || typeof stats !== 'object' || typeof stats.lines !== 'number') {
     throw new StreamOptionError('stats', 'a LineStats object (see createLineStats())', stats);
   }
-  return { maxLineBytes, longLines, stats };
+  const emptyLines = options.emptyLines ?? 'emit';
+  if (emptyLines !== 'emit' && emptyLines !== 'count') {
+    throw new StreamOptionError('emptyLines', `'emit' or 'count'`, emptyLines);
+  }
+  return { maxLineBytes, longLines, stats, emptyLines };
 }
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -109,7 +114,11 @@ class Splitter implements LineSplitter {
     private readonly max: number,
     private readonly policy: LongLinePolicy,
     private readonly stats: LineStats,
+    private readonly countEmpty: boolean,
   ) {}
+
+  /** Empty lines counted (not returned) during the current push or end. */
+  private empties = 0;
 
   get pendingBytes(): number {
     return this.tailStored + (this.bomHead?.length ?? 0);
@@ -124,8 +133,9 @@ class Splitter implements LineSplitter {
       buf = rest;
     }
     const out = this.split(buf);
-    this.linesEmitted += out.length;
-    this.stats.lines += out.length;
+    this.linesEmitted += out.length + this.empties;
+    this.stats.lines += out.length + this.empties;
+    this.empties = 0;
     return out;
   }
 
@@ -140,8 +150,9 @@ class Splitter implements LineSplitter {
       if (out === NO_LINES) out = [];
       this.finishTail(out, false);
     }
-    this.linesEmitted += out.length;
-    this.stats.lines += out.length;
+    this.linesEmitted += out.length + this.empties;
+    this.stats.lines += out.length + this.empties;
+    this.empties = 0;
     return out;
   }
 
@@ -235,10 +246,26 @@ class Splitter implements LineSplitter {
     let nonAscii = isAscii(buf.subarray(start, lastLF)) ? Infinity : findNonAscii(buf, start, str, 0);
     let number = this.lineNumber;
     let p = 0;
+    const countEmpty = this.countEmpty;
     while (p < strLen) {
+      if (countEmpty && str.charCodeAt(p) === Byte.LF) {
+        // A run of bare newlines: counted, no line objects.
+        const from = p;
+        while (p < strLen && str.charCodeAt(p) === Byte.LF) p++;
+        number += p - from;
+        this.empties += p - from;
+        continue;
+      }
       const nl = str.indexOf('\n', p);
       const e = nl > p && str.charCodeAt(nl - 1) === Byte.CR ? nl - 1 : nl;
       const n = e - p;
+      if (n === 0 && countEmpty) {
+        // `\r\n` alone.
+        number++;
+        this.empties++;
+        p = nl + 1;
+        continue;
+      }
       if (nonAscii > nl && n <= max) {
         out.push({ text: str.slice(p, e), number: ++number, offset: base + p, bytes: n, truncated: false });
       } else {
@@ -258,6 +285,10 @@ class Splitter implements LineSplitter {
    */
   private emitBytes(buf: Buffer, from: number, to: number, offset: number, bytes: number, out: Line[]): void {
     const number = ++this.lineNumber;
+    if (bytes === 0 && this.countEmpty) {
+      this.empties++;
+      return;
+    }
     let end = to;
     let truncated = false;
     if (bytes > this.max) {

@@ -4,8 +4,12 @@ import type { Transform } from 'node:stream';
 
 import { Decompress as FzstdDecompress } from 'fzstd';
 
-import { Compression, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE } from './constants.js';
+import { Compression, FZSTD_MAX_WINDOW_BYTES, FZSTD_MIN_SLICE_BYTES, FZSTD_OUTPUT_BUDGET_BYTES, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE, ZSTD_MAX_WINDOW_BYTES } from './constants.js';
 import { DecompressError, errorMessage, StreamOptionError } from './errors.js';
+import { gunzipMembers } from './gunzipMembers.js';
+import type { GunzipProgress } from './gunzipMembers.js';
+import { zstdFrames } from './zstdFrames.js';
+import type { ZstdFrameProgress } from './zstdFrames.js';
 import type { CompressionFormat, DecompressedStream } from './types.js';
 
 /** Options of `decompress`. */
@@ -81,6 +85,16 @@ class Decompressed implements DecompressedStream {
   bytesIn = 0;
   bytesOut = 0;
   private started = false;
+  private gzip: GunzipProgress | undefined;
+  private zstd: ZstdFrameProgress | undefined;
+
+  get skippedBytes(): number {
+    return this.gzip?.skippedBytes ?? this.zstd?.skippedBytes ?? 0;
+  }
+
+  get firstSkippedAt(): number {
+    return this.gzip?.firstSkippedAt ?? this.zstd?.firstSkippedAt ?? -1;
+  }
 
   constructor(
     private readonly source: AsyncIterable<Uint8Array>,
@@ -125,14 +139,24 @@ class Decompressed implements DecompressedStream {
       return;
     }
     if (this.compression === Compression.gzip) {
-      yield* this.viaZlib(zlib.createGunzip({ chunkSize: this.chunkSize }), input);
+      const progress: GunzipProgress = { bytesIn: 0, bytesOut: 0, skippedBytes: 0, firstSkippedAt: -1, members: 0 };
+      this.gzip = progress;
+      for await (const chunk of gunzipMembers(input, this.chunkSize, progress)) {
+        this.bytesOut += chunk.byteLength;
+        yield chunk;
+      }
       return;
     }
-    if (this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined) {
-      yield* this.viaZlib(nodeZstdDecompress({ chunkSize: this.chunkSize }), input);
+    // Frames are walked ahead of the decoder: a window above the bound is refused before it is allocated.
+    const progress: ZstdFrameProgress = { skippedBytes: 0, firstSkippedAt: -1, frames: 0 };
+    this.zstd = progress;
+    const native = this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined;
+    const frames = zstdFrames(input, native ? ZSTD_MAX_WINDOW_BYTES : FZSTD_MAX_WINDOW_BYTES, progress, () => this.bytesOut);
+    if (native) {
+      yield* this.viaZlib(nodeZstdDecompress!({ chunkSize: this.chunkSize }), frames);
       return;
     }
-    yield* this.viaFzstd(input);
+    yield* this.viaFzstd(frames);
   }
 
   /** The peeked chunks, then the rest of the source, counting compressed bytes as they pass. */
@@ -192,6 +216,7 @@ class Decompressed implements DecompressedStream {
       }
     } catch (error) {
       if (sourceFailed) throw sourceError;
+      if (error instanceof DecompressError) throw error;
       throw new DecompressError(`Corrupt or truncated ${compression} input: ${errorMessage(error)}`, {
         compression,
         offset: consumedBy(decoder, this.bytesIn),
@@ -221,20 +246,30 @@ class Decompressed implements DecompressedStream {
         bytesOut: this.bytesOut,
         cause: error,
       });
+    // fzstd decodes all it is given at once, so a slice of RLE blocks (4 bytes for 128 KiB each)
+    // would expand 32 768-fold in memory: the slice shrinks while the output per push is above the
+    // budget, and grows back when it is below.
+    // Starts small: a first slice of 64 KiB could already be 2 GiB of RLE blocks.
+    let sliceBytes = FZSTD_MIN_SLICE_BYTES;
     for await (const chunk of input) {
-      for (let p = 0; p < chunk.byteLength; p += FZSTD_SLICE_BYTES) {
-        const slice = chunk.subarray(p, Math.min(p + FZSTD_SLICE_BYTES, chunk.byteLength));
+      for (let p = 0; p < chunk.byteLength; ) {
+        const slice = chunk.subarray(p, Math.min(p + sliceBytes, chunk.byteLength));
+        p += slice.byteLength;
         try {
           decoder.push(slice, false);
         } catch (error) {
           throw fail(error);
         }
         consumed += slice.byteLength;
+        let produced = 0;
         while (out.length > 0) {
           const data = out.shift()!;
+          produced += data.byteLength;
           this.bytesOut += data.byteLength;
           yield data;
         }
+        if (produced > FZSTD_OUTPUT_BUDGET_BYTES) sliceBytes = Math.max(FZSTD_MIN_SLICE_BYTES, sliceBytes >> 2);
+        else if (produced < FZSTD_OUTPUT_BUDGET_BYTES / 4) sliceBytes = Math.min(FZSTD_SLICE_BYTES, sliceBytes * 2);
         if (performance.now() - lastYield > FZSTD_YIELD_AFTER_MS) {
           await yieldToEventLoop();
           lastYield = performance.now();

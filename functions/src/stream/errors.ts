@@ -118,6 +118,29 @@ export class DecompressError extends StreamError {
   }
 }
 
+/** A zstd frame declared a window larger than the decoder may allocate. */
+export class ZstdWindowError extends DecompressError {
+  override name = 'ZstdWindowError';
+  /** The window the frame declares, bytes. */
+  readonly windowBytes: number;
+  /** The bound it exceeds, bytes. */
+  readonly maxWindowBytes: number;
+
+  constructor(context: { windowBytes: number; maxWindowBytes: number; offset: number; bytesOut: number; frame: number }) {
+    super(
+      `zstd frame ${context.frame} declares a ${mib(context.windowBytes)} window, more than the ${mib(context.maxWindowBytes)} this decoder allows ` +
+        `(compress without --long, or with --long=${Math.floor(Math.log2(context.maxWindowBytes))} or less)`,
+      { compression: 'zstd', offset: context.offset, bytesOut: context.bytesOut },
+    );
+    this.windowBytes = context.windowBytes;
+    this.maxWindowBytes = context.maxWindowBytes;
+  }
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
 /**
  * Records on a StreamError how many lines the line stage had emitted when it passed through, and
  * returns it (any other error is returned untouched). A value set further upstream is kept.

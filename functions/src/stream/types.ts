@@ -53,6 +53,12 @@ export interface LineOptions {
   longLines?: LongLinePolicy;
   /** Counters to update while iterating; pass one made by `createLineStats()` to read them. */
   stats?: LineStats;
+  /**
+   * `emit` (default) returns empty lines like any other; `count` only counts them (in
+   * `stats.lines`, and in the numbers of the lines after them), so that a run of bare newlines costs
+   * a byte scan and no line object: the pipeline's choice, since empty lines never make a record.
+   */
+  emptyLines?: 'emit' | 'count';
 }
 
 /** Compression detected by `decompress` from the first bytes of the stream. */
@@ -66,6 +72,13 @@ export interface DecompressedStream extends AsyncIterable<Uint8Array> {
   readonly bytesIn: number;
   /** Decompressed bytes yielded so far. */
   readonly bytesOut: number;
+  /**
+   * Compressed bytes that belonged to no gzip member or zstd frame (trailing garbage, a stray byte
+   * between members), skipped up to the next member or frame; 0 for a clean stream.
+   */
+  readonly skippedBytes: number;
+  /** Compressed offset of the first skipped byte; -1 when none was. */
+  readonly firstSkippedAt: number;
 }
 
 /** An S3 object opened for streaming by `s3Source`. */

@@ -31,7 +31,7 @@ describe('formatSummary', () => {
     const cwl = {
       ...summary,
       source: { ...summary.source, format: 'cloudwatch-logs', messageFormat: 'text' },
-      counts: { ...summary.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 0 } },
+      counts: { ...summary.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 0, deepValues: 0 } },
     } as Summary;
     expect(formatSummary(cwl, { summary: 's', report: 'r' })).toContain(
       'format cloudwatch-logs (text messages: 30,000 log events in 1,200 envelopes, 1 control), 1,234,567 lines',

@@ -11,7 +11,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
       lines: 10, bytesIn: 10, bytesOut: 100, events: 10, records: 3, errors: 3, warnings: 0,
       levels: { trace: 0, debug: 0, info: 7, warn: 0, error: 3, fatal: 0, none: 0 }, classes: { level: 10 },
       truncatedLines: 0, skippedLines: 0, invalidUtf8Lines: 0, headerLines: 0, redactions: 0, redactionsByKind: {},
-      parseFailures: 0, multilineCuts: 0, excluded: 0, ungroupedRecords: 0, unclusteredRecords: 0, unlistedGroupIds: 0,
+      parseFailures: 0, fallbackLines: 0, multilineCuts: 0, excluded: 0, ungroupedRecords: 0, unclusteredRecords: 0, unlistedGroupIds: 0,
     },
     time: { first: '2026-11-26T10:00:05.000Z', last: '2026-11-26T10:02:00.000Z', errorsPerMinute: { '2026-11-26T10:00': 1, '2026-11-26T10:02': 2 }, histogramOverflow: 0, yearsInferred: 0 },
     topGroups: [
@@ -40,7 +40,7 @@ describe('renderReport', () => {
     const plain = summary();
     const html = renderReport(summary({
       source: { ...plain.source, format: 'cloudwatch-logs', messageFormat: 'json' },
-      counts: { ...plain.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 2 } },
+      counts: { ...plain.counts, cloudWatchLogs: { envelopes: 1_200, controlMessages: 1, logEvents: 30_000, invalidEvents: 2, deepValues: 0 } },
     }));
     expect(html).toContain('format <b>cloudwatch-logs</b> (messages: <b>json</b>)');
     expect(html).toContain('<td>1,200 / 1 / 30,000 / 2</td>');

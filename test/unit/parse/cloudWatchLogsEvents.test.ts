@@ -73,7 +73,7 @@ describe('cloudWatchLogsEvents', () => {
   it('unpacks concatenated envelopes into Lambda lines and their error records, with the envelope context', async () => {
     const bytes = concatenated(lambdaEnvelopes());
     const { records: found, stats, lineStats, envelopeStats } = await run([bytes]);
-    expect(envelopeStats).toEqual({ envelopes: 2, controlMessages: 0, logEvents: 7, invalidEvents: 0 });
+    expect(envelopeStats).toEqual({ envelopes: 2, controlMessages: 0, logEvents: 7, invalidEvents: 0, deepValues: 0 });
     expect(stats.format).toBe('text');
     expect(lineStats.lines).toBe(9); // 7 messages, one of them 3 lines
     expect(found).toHaveLength(2);
@@ -146,7 +146,7 @@ describe('cloudWatchLogsEvents', () => {
     const late = cloudWatchLogsEnvelope(['CWL CONTROL MESSAGE: ERROR checking health'], { messageType: 'CONTROL_MESSAGE', keyOrder: 'events-first' });
     const [first, second] = lambdaEnvelopes();
     const { records: found, envelopeStats, lineStats } = await run([concatenated([controlMessage(), first!, late, second!])]);
-    expect(envelopeStats).toEqual({ envelopes: 4, controlMessages: 2, logEvents: 7, invalidEvents: 0 });
+    expect(envelopeStats).toEqual({ envelopes: 4, controlMessages: 2, logEvents: 7, invalidEvents: 0, deepValues: 0 });
     expect(lineStats.lines).toBe(9);
     expect(found.map((r) => r.message)).not.toContainEqual(expect.stringContaining('CONTROL'));
     expect(found).toHaveLength(2);
@@ -231,7 +231,7 @@ describe('cloudWatchLogsEvents', () => {
     const env = cloudWatchLogsEnvelope([{ message: 42 }, { message: null }, 'ERROR real one']);
     (env.logEvents as unknown[]).push('not an event');
     const { records: found, envelopeStats } = await run([JSON.stringify(env)]);
-    expect(envelopeStats).toMatchObject({ logEvents: 1, invalidEvents: 3 });
+    expect(envelopeStats).toMatchObject({ logEvents: 1, invalidEvents: 3, deepValues: 0 });
     expect(found).toHaveLength(1);
   });
 

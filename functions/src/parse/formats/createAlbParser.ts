@@ -17,10 +17,18 @@ export function createAlbParser(format: 'alb' | 'elb' = 'alb'): LineParser {
     format,
     multiline: false,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader: () => false,
     scan(text: string): number {
       const p = fieldStart(text, statusField, ' ');
-      const status = p < 0 ? -1 : threeDigits(text, p);
+      // A field missing before the request would shift every position: the two status codes and,
+      // four fields on, the request's opening quote must be where the layout puts them.
+      this.misfit = p < 0 || !statusOrDash(text, p) || !digitsOrDash(text, p + (text.charCodeAt(p) === 45 ? 2 : 4)) || !quoteAfterFields(text, p, 4);
+      if (this.misfit) {
+        this.cls = 'none';
+        return 0;
+      }
+      const status = threeDigits(text, p);
       this.cls = statusClass(status);
       return status < 0 ? 0 : statusRank(status);
     },
@@ -29,8 +37,11 @@ export function createAlbParser(format: 'alb' | 'elb' = 'alb'): LineParser {
       const alb = format === 'alb';
       const o = alb ? 1 : 0;
       const elbStatus = numOrNull(f[statusField]);
-      if (f.length < (alb ? 13 : 12)) {
-        return { level: null, class: 'none', timestamp: null, message: text.trim(), fields: {}, failed: true };
+      const failure = f.length < (alb ? 13 : 12) ? `${f.length} fields, fewer than the ${alb ? 13 : 12} of the layout`
+        : toIsoTimestamp(f[o]) === null ? `field ${o + 1} is not a time`
+        : !(f[11 + o] ?? '').includes(' ') ? `field ${12 + o} is not a request` : undefined;
+      if (failure !== undefined) {
+        return { level: null, class: 'none', timestamp: null, message: text.trim(), fields: {}, failed: true, failure: `${format}: ${failure}` };
       }
       const request = f[11 + o] ?? '';
       const [method = '', url = ''] = request.split(' ');
@@ -57,4 +68,29 @@ export function createAlbParser(format: 'alb' | 'elb' = 'alb'): LineParser {
       };
     },
   };
+}
+
+/** A 3-digit status or `-`, then a space, at `p`. */
+function statusOrDash(text: string, p: number): boolean {
+  if (text.charCodeAt(p) === 45) return text.charCodeAt(p + 1) === 32;
+  return threeDigits(text, p) >= 0 && text.charCodeAt(p + 3) === 32;
+}
+
+/** Digits (a target status, `0` when there was no target) or `-`, then a space, at `p`. */
+function digitsOrDash(text: string, p: number): boolean {
+  let q = p;
+  if (text.charCodeAt(q) === 45) q++;
+  else while (text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+  return q > p && text.charCodeAt(q) === 32;
+}
+
+/** Whether the field `n` fields after the one at `p` starts with `"`. */
+function quoteAfterFields(text: string, p: number, n: number): boolean {
+  let q = p;
+  for (let k = 0; k < n; k++) {
+    q = text.indexOf(' ', q);
+    if (q < 0) return false;
+    q++;
+  }
+  return text.charCodeAt(q) === 34;
 }

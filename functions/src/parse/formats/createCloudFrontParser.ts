@@ -33,6 +33,7 @@ export function createCloudFrontParser(): LineParser {
     format: 'cloudfront',
     multiline: false,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader(text: string): boolean {
       if (text.charCodeAt(0) !== 35) return false;
       if (text.startsWith('#Fields:')) {
@@ -44,6 +45,9 @@ export function createCloudFrontParser(): LineParser {
     },
     scan(text: string): number {
       this.cls = 'none';
+      // Its fields are TAB-separated: a line without a TAB is something else.
+      this.misfit = text.indexOf('\t') < 0;
+      if (this.misfit) return 0;
       let status = -1;
       if (statusIdx >= 0) {
         const p = fieldStart(text, statusIdx, '\t');

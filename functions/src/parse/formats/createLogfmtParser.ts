@@ -1,5 +1,6 @@
 import { toIsoTimestamp } from '../findTimestamp.js';
 import type { ErrorClass, FieldValue, LineParser, ParsedLine } from '../types.js';
+import { looksLikeJsonObject } from './createTextParser.js';
 import { levelRank } from './levelRank.js';
 
 const LEVEL_KEYS = ['level=', 'lvl=', 'severity=', 'loglevel='];
@@ -17,9 +18,12 @@ export function createLogfmtParser(): LineParser {
     format: 'logfmt',
     multiline: true,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader: () => false,
     scan(text: string): number {
       this.cls = 'none';
+      this.misfit = looksLikeJsonObject(text);
+      if (this.misfit) return 0;
       for (const key of LEVEL_KEYS) {
         let i = text.indexOf(key);
         // The key must start a pair, so `sublevel=` or `msg="x level=error"`'s inner text is rare enough

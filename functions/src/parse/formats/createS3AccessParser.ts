@@ -14,9 +14,11 @@ export function createS3AccessParser(): LineParser {
     format: 's3-access',
     multiline: false,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader: () => false,
     scan(text: string): number {
       const status = statusAfterFirstQuote(text);
+      this.misfit = status < 0;
       this.cls = statusClass(status);
       return status < 0 ? 0 : statusRank(status);
     },

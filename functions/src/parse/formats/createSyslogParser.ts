@@ -21,14 +21,17 @@ export function createSyslogParser(options: LineParserOptions = {}): LineParser 
     format: 'syslog',
     multiline: false,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader: () => false,
     scan(line: string): number {
       this.cls = 'none';
       if (line.charCodeAt(0) !== 60) {
         const rank = text.scan(line);
         this.cls = text.cls;
+        this.misfit = text.misfit === true;
         return rank;
       }
+      this.misfit = false;
       let pri = 0;
       let i = 1;
       for (; i < 5; i++) {

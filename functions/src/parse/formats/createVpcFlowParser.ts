@@ -24,6 +24,7 @@ export function createVpcFlowParser(): LineParser {
     format: 'vpc-flow',
     multiline: false,
     cls: 'none' as ErrorClass,
+    misfit: false,
     isHeader(text: string): boolean {
       // Records start with the version number; only a line starting with a letter can be a header.
       const c = text.charCodeAt(0);
@@ -39,6 +40,10 @@ export function createVpcFlowParser(): LineParser {
     },
     scan(text: string): number {
       this.cls = 'none';
+      // Records start with the version number (headers were taken out before).
+      const c = text.charCodeAt(0);
+      this.misfit = c < 48 || c > 57;
+      if (this.misfit) return 0;
       // Cheap rule-out: the three words are rare elsewhere in a flow record.
       const reject = text.indexOf('REJECT');
       const nodata = reject < 0 ? text.indexOf('NODATA') : -1;

@@ -1,0 +1,316 @@
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+
+import { Magic } from './constants.js';
+import { DecompressError, errorMessage } from './errors.js';
+
+/** What `gunzipMembers` reports while it runs. */
+export interface GunzipProgress {
+  /** Compressed bytes taken from the source so far. */
+  bytesIn: number;
+  /** Decompressed bytes yielded so far. */
+  bytesOut: number;
+  /** Bytes between or after members that were no gzip member, skipped (0 for a clean stream). */
+  skippedBytes: number;
+  /** Compressed offset of the first skipped byte, or -1. */
+  firstSkippedAt: number;
+  /** Members read whole. */
+  members: number;
+}
+
+const FTEXT_HCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+const GZIP_TRAILER_BYTES = 8;
+/** Longest header kept while it is read (FEXTRA holds at most 64 KiB; names are short). */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+type Crc32 = (data: Uint8Array, value?: number) => number;
+const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
+
+/**
+ * gzip, member by member (RFC 1952): each member's header is read here, its deflate data goes
+ * through zlib's raw inflate on the thread pool, and its trailer (CRC-32 where `zlib.crc32` exists,
+ * size) is checked here. Unlike zlib's gunzip, which fails at (and drops the last output chunk
+ * before) any byte after a member that starts no new member, bytes that are no member are
+ * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
+ * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
+ * chunk (`chunkSize`), one source chunk in flight, one member header (≤ 256 KiB).
+ *
+ * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
+ * that ends inside a member, after yielding what was decoded before it.
+ * @example
+ * const progress = { bytesIn: 0, bytesOut: 0, skippedBytes: 0, firstSkippedAt: -1, members: 0 };
+ * for await (const chunk of gunzipMembers(source, 1 << 20, progress)) write(chunk);
+ */
+export async function* gunzipMembers(
+  source: AsyncIterable<Uint8Array>,
+  chunkSize: number,
+  progress: GunzipProgress,
+): AsyncGenerator<Uint8Array> {
+  const reader = new PushbackReader(source[Symbol.asyncIterator](), progress);
+  try {
+    for (;;) {
+      const start = reader.offset;
+      const found = await findMember(reader, progress);
+      if (!found) return;
+      const header = await readHeader(reader);
+      if (header === undefined) {
+        // A magic number with no valid header after it: skip the magic's first byte, look again.
+        reader.unshift(Buffer.from(Magic.gzip.slice(1)));
+        skipped(progress, reader.offset - 1, 1);
+        continue;
+      }
+      yield* inflateMember(reader, chunkSize, progress, start);
+      progress.members++;
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+function skipped(progress: GunzipProgress, at: number, bytes: number): void {
+  if (bytes <= 0) return;
+  if (progress.firstSkippedAt < 0) progress.firstSkippedAt = at;
+  progress.skippedBytes += bytes;
+}
+
+/** Reads up to the next `1f 8b 08`; bytes before it are skipped and counted. False at the end of input. */
+async function findMember(reader: PushbackReader, progress: GunzipProgress): Promise<boolean> {
+  for (;;) {
+    const head = await reader.peekConcat(3);
+    if (head === undefined) {
+      const rest = await reader.peekAll();
+      skipped(progress, reader.offset, rest.length);
+      await reader.skip(rest.length);
+      return false;
+    }
+    if (head[0] === Magic.gzip[0] && head[1] === Magic.gzip[1] && head[2] === 8) return true;
+    const chunk = (await reader.next())!;
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let i = buf.indexOf(Magic.gzip[0], 1);
+    if (i < 0) i = buf.length;
+    skipped(progress, reader.offset - buf.length, i);
+    if (i < buf.length) reader.unshift(buf.subarray(i));
+  }
+}
+
+/** Consumes one member header at the reader's position; undefined (nothing consumed past the magic) when it is not one. */
+async function readHeader(reader: PushbackReader): Promise<true | undefined> {
+  const fixed = await reader.peekConcat(10);
+  if (fixed === undefined) return undefined;
+  const flags = fixed[3]!;
+  if ((flags & 0xe0) !== 0) {
+    await reader.skip(2);
+    return undefined;
+  }
+  let length = 10;
+  if (flags & FEXTRA) {
+    const x = await reader.peekConcat(length + 2);
+    if (x === undefined) return failHeader(reader);
+    length += 2 + (x[length]! | (x[length + 1]! << 8));
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if ((flags & flag) === 0) continue;
+    // A zero-terminated string.
+    for (;;) {
+      if (length >= MAX_HEADER_BYTES) return failHeader(reader);
+      const h = await reader.peekConcat(Math.min(length + 1024, MAX_HEADER_BYTES));
+      const available = h ?? (await reader.peekAll());
+      const end = available.indexOf(0, length);
+      if (end >= 0) {
+        length = end + 1;
+        break;
+      }
+      if (h === undefined) return failHeader(reader);
+      length = h.length;
+    }
+  }
+  if (flags & FTEXT_HCRC) length += 2;
+  if ((await reader.peekConcat(length)) === undefined) return failHeader(reader);
+  await reader.skip(length);
+  return true;
+}
+
+async function failHeader(reader: PushbackReader): Promise<undefined> {
+  await reader.skip(2);
+  return undefined;
+}
+
+/** Inflates one member's deflate data, then checks its trailer. */
+async function* inflateMember(reader: PushbackReader, chunkSize: number, progress: GunzipProgress, memberStart: number): AsyncGenerator<Uint8Array> {
+  const inflater = zlib.createInflateRaw({ chunkSize });
+  const dataStart = reader.offset;
+  let fed = 0;
+  let sourceError: unknown;
+  let failed = false;
+  const pump = (async (): Promise<void> => {
+    try {
+      while (!inflater.destroyed) {
+        const chunk = await reader.next();
+        if (chunk === undefined) {
+          inflater.end();
+          return;
+        }
+        const chunkStart = fed;
+        fed += chunk.byteLength;
+        // One write at a time: a chunk written after the deflate stream ended would be an error.
+        await written(inflater, chunk);
+        if (!inflater.destroyed && inflater.bytesWritten < fed) {
+          // The deflate stream ended inside this chunk: the rest is the trailer and what follows.
+          reader.unshift(chunk.subarray(inflater.bytesWritten - chunkStart));
+          return;
+        }
+      }
+    } catch (error) {
+      sourceError = error;
+      failed = true;
+      if (!inflater.destroyed) inflater.end();
+    }
+  })();
+  let crc = 0;
+  let size = 0;
+  try {
+    for await (const out of inflater) {
+      const bytes = out as Buffer;
+      if (crc32) crc = crc32(bytes, crc);
+      size += bytes.byteLength;
+      progress.bytesOut += bytes.byteLength;
+      yield bytes;
+    }
+  } catch (error) {
+    if (!inflater.destroyed) inflater.destroy();
+    await pump;
+    if (failed) throw sourceError;
+    throw new DecompressError(`Corrupt or truncated gzip input: ${errorMessage(error)}`, {
+      compression: 'gzip',
+      offset: dataStart + inflater.bytesWritten,
+      bytesOut: progress.bytesOut,
+      cause: error,
+    });
+  } finally {
+    if (!inflater.destroyed) inflater.destroy();
+    // The source must not be read by the pump once this member is done with.
+    await pump;
+  }
+  if (failed) throw sourceError;
+  const trailer = await reader.peekConcat(GZIP_TRAILER_BYTES);
+  if (trailer === undefined) {
+    throw new DecompressError('Corrupt or truncated gzip input: the member ends without its trailer', {
+      compression: 'gzip', offset: reader.offset, bytesOut: progress.bytesOut, cause: new Error('unexpected end of file'),
+    });
+  }
+  const storedCrc = trailer.readUInt32LE(0);
+  const storedSize = trailer.readUInt32LE(4);
+  const check = storedSize !== size % 2 ** 32 ? `size: trailer says ${storedSize}, ${size % 2 ** 32} decoded`
+    : crc32 && storedCrc !== crc >>> 0 ? `CRC-32: trailer says ${storedCrc}, ${crc >>> 0} decoded` : undefined;
+  if (check !== undefined) {
+    throw new DecompressError(`Corrupt gzip input: the member that starts at byte ${memberStart} fails its check`, {
+      compression: 'gzip', offset: reader.offset, bytesOut: progress.bytesOut, cause: new Error(check),
+    });
+  }
+  await reader.skip(GZIP_TRAILER_BYTES);
+}
+
+/** Resolves once `chunk` was processed (or the stream closed). */
+function written(stream: Transform, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('close', done);
+    stream.write(chunk, done);
+  });
+}
+
+/** A source iterator with pushback and small peeks; counts the bytes it takes from the source. */
+class PushbackReader {
+  /** Compressed offset of the next byte `next()` returns. */
+  offset = 0;
+  private readonly back: Uint8Array[] = [];
+  private done = false;
+
+  constructor(
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly progress: GunzipProgress,
+  ) {}
+
+  async next(): Promise<Uint8Array | undefined> {
+    const held = this.back.pop();
+    if (held !== undefined) {
+      this.offset += held.byteLength;
+      return held;
+    }
+    if (this.done) return undefined;
+    for (;;) {
+      const result = await this.source.next();
+      if (result.done === true) {
+        this.done = true;
+        return undefined;
+      }
+      if (result.value.byteLength === 0) continue;
+      this.progress.bytesIn += result.value.byteLength;
+      this.offset += result.value.byteLength;
+      return result.value;
+    }
+  }
+
+  /** Gives bytes back: the next `next()` returns them first. */
+  unshift(bytes: Uint8Array): void {
+    if (bytes.byteLength === 0) return;
+    this.offset -= bytes.byteLength;
+    this.back.push(bytes);
+  }
+
+  /** The next `n` bytes without consuming them, or undefined when the input ends first. */
+  async peekConcat(n: number): Promise<Buffer | undefined> {
+    const parts: Uint8Array[] = [];
+    let have = 0;
+    while (have < n) {
+      const chunk = await this.next();
+      if (chunk === undefined) break;
+      parts.push(chunk);
+      have += chunk.byteLength;
+    }
+    for (let i = parts.length - 1; i >= 0; i--) this.unshift(parts[i]!);
+    if (have < n) return undefined;
+    if (parts.length === 1) {
+      const only = parts[0]!;
+      return Buffer.from(only.buffer, only.byteOffset, only.byteLength).subarray(0, n);
+    }
+    const joined = Buffer.concat(parts, have);
+    // Keep one joined chunk in place of the parts, so peeks do not re-concatenate.
+    for (let i = 0; i < parts.length; i++) this.back.pop();
+    this.back.push(joined);
+    return joined.subarray(0, n);
+  }
+
+  /** Every byte left (only used on a short tail). */
+  async peekAll(): Promise<Buffer> {
+    const parts: Uint8Array[] = [];
+    for (let c = await this.next(); c !== undefined; c = await this.next()) parts.push(c);
+    const joined = Buffer.concat(parts);
+    this.unshift(joined);
+    return joined;
+  }
+
+  async skip(n: number): Promise<void> {
+    let left = n;
+    while (left > 0) {
+      const chunk = await this.next();
+      if (chunk === undefined) return;
+      if (chunk.byteLength > left) {
+        this.unshift(chunk.subarray(left));
+        return;
+      }
+      left -= chunk.byteLength;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.done) await this.source.return?.();
+    this.done = true;
+  }
+}
