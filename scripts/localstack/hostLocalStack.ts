@@ -12,7 +12,7 @@ import type { LocalStackHandle } from './types.js';
 /**
  * Runs LocalStack itself on the host from the project's venv: `python -m localstack.runtime.main`
  * bound to 127.0.0.1 on a free port, persistence and analytics off, its log in a file, stopped by
- * its own PID. Waits at most {@link LOCALSTACK.startTimeoutMs} for s3 and sqs to be available.
+ * its own PID. Lambda functions run as host processes on this Node.js (the host-node executor). Waits at most {@link LOCALSTACK.startTimeoutMs} for s3 and sqs to be available.
  */
 export async function startHostLocalStack(progress: Progress): Promise<LocalStackHandle> {
   const python = await installLocalStack(progress);
@@ -43,8 +43,11 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
       DNS_ADDRESS: '0',
       // Queue URLs that resolve without DNS: http://127.0.0.1:<port>/queue/<region>/<account>/<name>.
       SQS_ENDPOINT_STRATEGY: 'path',
-      // Lambda is registered but cannot run code here: there is no Docker engine on the host.
-      LAMBDA_RUNTIME_EXECUTOR: process.env.LAMBDA_RUNTIME_EXECUTOR ?? 'docker',
+      // No Docker engine on the host: functions run as node processes through the project's executor
+      // plugin (scripts/localstack/lambda-host-executor), on this Node.js, idle ones stopped soon.
+      LAMBDA_RUNTIME_EXECUTOR: process.env.LAMBDA_RUNTIME_EXECUTOR ?? LOCALSTACK.hostExecutorName,
+      LAMBDA_KEEPALIVE_MS: process.env.LAMBDA_KEEPALIVE_MS ?? String(LOCALSTACK.hostLambdaKeepAliveMs),
+      LOGSIEVE_LAMBDA_NODE: process.env.LOGSIEVE_LAMBDA_NODE ?? process.execPath,
     },
   });
   closeSync(logFd);
