@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from localstack import config
 from localstack.services.lambda_.invocation.executor_endpoint import StatusErrorException
@@ -233,6 +234,11 @@ class HostNodeRuntimeExecutor(RuntimeExecutor):
         if node_binary() is None:
             raise LambdaRuntimeException(f"no node binary: set {NODE_ENV} or put node on the PATH")
         function_version.config.code.prepare_for_execution()
+        code_dir = Path(function_version.config.code.get_unzipped_code_location())
+        outer = next((p for p in code_dir.parents if (p / "package.json").is_file()), None)
+        if outer is not None and not (code_dir / "package.json").is_file():
+            # Node.js would take it for the function's own ("type" decides ESM or CommonJS for .js).
+            LOG.warning("host-node: %s has a package.json above it (%s); AWS's /var/task has none", code_dir, outer)
 
     @classmethod
     def cleanup_version(cls, function_version: FunctionVersion) -> None:
