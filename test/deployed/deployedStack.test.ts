@@ -6,6 +6,8 @@ import {
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { GetBucketNotificationConfigurationCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -24,11 +26,14 @@ import { sampleLog } from '../helpers/sampleLog.js';
 // deployed with cdklocal to the run's LocalStack; only the timeout and maxReceiveCount are made
 // short (DEPLOYED_TEST_CONTEXT) so that a poison message reaches the DLQ within the run.
 /**
- * The only settings changed from the shipped defaults: a 25 s timeout (the 200 MB object takes
- * some 4 s here, 20 s are left for reading before the deadline margin) makes the visibility
- * timeout 6 × 25 = 150 s instead of 1800, and one receive before the DLQ instead of three.
+ * The only settings changed from the shipped defaults: an 8 s timeout makes the visibility timeout
+ * 6 × 8 = 48 s instead of 1800 (a failed message comes back within the run), and one receive
+ * before the DLQ instead of three. 8 s leave 3 s of reading before the 5 s deadline margin: plenty
+ * for the small objects; the 200 MB one gets a longer timeout (BIG_OBJECT_TIMEOUT_SECONDS).
  */
-const DEPLOYED_TEST_CONTEXT = { 'logsieve:timeoutSeconds': '25', 'logsieve:maxReceiveCount': '1' } as const;
+const DEPLOYED_TEST_CONTEXT = { 'logsieve:timeoutSeconds': '8', 'logsieve:maxReceiveCount': '1' } as const;
+/** The function's timeout, set with UpdateFunctionConfiguration, for the 200 MB object (some 6 s of work here, more when busy). */
+const BIG_OBJECT_TIMEOUT_SECONDS = 60;
 const { endpoint, s3, sqs } = localstackClients();
 const mode = inject('localstackMode');
 const lambda = new LambdaClient({ ...LOCAL_AWS, endpoint });
@@ -189,11 +194,14 @@ describe(`the deployed stack on LocalStack (${mode}): S3 → SQS → the functio
   });
 
   it('processes a 200 MB object inside the deployed function', async () => {
+    // Only the function's timeout changes; the queue keeps its 48 s visibility (more than the work takes).
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Timeout: BIG_OBJECT_TIMEOUT_SECONDS }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: functionName });
     const key = 'app/big/app-200mb.log';
     const log = generateAppLog({ bytes: 200 * MiB, seed: 200 });
     await new Upload({ client: s3, params: { Bucket: outputs.InputBucketName, Key: key, Body: Readable.from(log) }, partSize: 16 * MiB }).done();
     const started = Date.now();
-    const [arrived] = await waitForSummaries(s3, output, outputs.InputBucketName as string, [key], timeoutSeconds * 1000 * 3, 500);
+    const [arrived] = await waitForSummaries(s3, output, outputs.InputBucketName as string, [key], BIG_OBJECT_TIMEOUT_SECONDS * 1000 * 2, 500);
     const summary = arrived?.summary as Summary;
     console.log(`[deployed] 200 MB object: summary ${Date.now() - started} ms after the upload completed; ${summary.processing.durationMs} ms in the function, ${summary.processing.mbPerSec} MB/s, peak RSS ${summary.processing.peakRssMiB} MiB`);
     expect(summary).toMatchObject({ status: 'complete', counts: { lines: log.counts.lines, bytesOut: log.counts.bytes, errors: log.counts.errorLines } });
