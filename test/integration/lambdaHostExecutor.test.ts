@@ -1,6 +1,7 @@
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { isAlive } from '../../scripts/cli/liveUpState.js';
 import { startHostLocalStack } from '../../scripts/localstack/hostLocalStack.js';
 import { filterLogEvents } from '../helpers/filterLogEvents.js';
 import { LOCAL_AWS, uniqueName } from '../helpers/localstackClients.js';
@@ -44,15 +45,6 @@ async function createFunction(name: string, files: Record<string, string>, optio
 async function invoke(name: string, event: unknown, client = lambda): Promise<{ out: InvokeCommandOutput; body: Record<string, unknown> }> {
   const out = await client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }));
   return { out, body: JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8') || 'null') as Record<string, unknown> };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {

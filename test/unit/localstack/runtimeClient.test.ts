@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../../../scripts/cli/liveUpState.js';
 import type { RuntimeApiPeer } from './support/runtimeApiPeer.js';
 import { spawnRuntimeClient, startRuntimeApiPeer } from './support/runtimeApiPeer.js';
 
@@ -35,15 +36,6 @@ async function run(files: Record<string, string>, handler: string, env: Record<s
     await api.close();
   });
   return { api, ...client };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('runtime_client.mjs (host-node executor)', () => {

@@ -180,11 +180,16 @@ class HostNodeRuntimeExecutor(RuntimeExecutor):
             return _error_payload("Runtime.InvalidEntrypoint", f"no node binary: set {NODE_ENV} or put node on the PATH"), []
         session = self._api.new_session()
         started = time.monotonic()
-        runtime = NodeRuntime(node, self._code_dir, self._env, on_exit=self._api.abort_current)
+        api = self._api
+
+        def on_exit(status: str) -> None:
+            # Ends the invocation it held (Runtime.ExitError) and wakes a wait for its init.
+            api.abort_current(status)
+            session.close()
+
+        runtime = NodeRuntime(node, self._code_dir, self._env, on_exit=on_exit)
         self._runtime = runtime
-        # Woken by the first /next, by /init/error, or by the process ending (session closed below).
-        watcher = threading.Thread(target=lambda: (runtime.wait_exit(3600), session.close()), daemon=True)
-        watcher.start()
+        # Woken by the first /next, by /init/error, or by the process ending (on_exit).
         session.ready.wait(config.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT)
         if session.init_error is None and not session.closed and session.ready.is_set():
             self._init_ms = (time.monotonic() - started) * 1000

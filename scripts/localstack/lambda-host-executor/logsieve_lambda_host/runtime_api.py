@@ -87,7 +87,15 @@ class RuntimeApiServer:
     def enqueue(self, invocation: PendingInvocation) -> None:
         with self._lock:
             self.current = invocation
-            self.session.invocations.put_nowait(invocation)
+            if not self.session.closed:
+                try:
+                    self.session.invocations.put_nowait(invocation)
+                    return
+                except queue.Full:
+                    pass
+            # The runtime ended just before the hand-over (its session is closed): nothing will answer.
+            invocation.exit_status = invocation.exit_status or "runtime ended before the invocation"
+            invocation.done.set()
 
     def complete(self, request_id: str, body: bytes, is_error: bool, exiting: bool) -> bool:
         with self._lock:
