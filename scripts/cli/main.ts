@@ -98,7 +98,8 @@ function buildProgram(io: CliIO): Command {
     .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)
     .option('--no-deploy', 'no cdklocal deploy: only the buckets, queues and notification (seconds), for logsieve watch')
     .option('--stack-name <name>', 'CloudFormation stack name of the deploy', 'Logsieve')
-    .action(async (opts: { foreground: boolean; deploy: boolean; stackName: string }) => {
+    .option('-c, --context <key=value>', 'CDK context for the deploy, repeatable (e.g. logsieve:timeoutSeconds=60)', contextEntry, {})
+    .action(async (opts: { foreground: boolean; deploy: boolean; stackName: string; context: Record<string, string> }) => {
       await upCommand(opts, io);
     });
 
@@ -138,6 +139,12 @@ function buildProgram(io: CliIO): Command {
     });
 
   return program;
+}
+
+function contextEntry(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`--context expects key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
 function integer(option: string, value: string, min: number, max: number): number {

@@ -26,6 +26,8 @@ export interface UpCommandOptions {
   deploy?: boolean | undefined;
   /** CloudFormation stack name of the deploy. Default 'Logsieve'. */
   stackName?: string | undefined;
+  /** Extra CDK context for the deploy, as `cdk -c key=value`: `{ 'logsieve:timeoutSeconds': '60' }`. */
+  context?: Record<string, string> | undefined;
 }
 
 /** Stack name `up` deploys by default. */
@@ -124,6 +126,7 @@ async function provision(
       endpoint: localstack.endpoint,
       sqs,
       stackName,
+      ...(options.context ? { context: options.context } : {}),
       // A keeper writes them to its log file; in the terminal they would bury the summary.
       log: keeperPid === null ? () => {} : (line) => io.err(`[cdklocal] ${line}\n`),
     }).catch((err: unknown) => {
@@ -169,7 +172,8 @@ async function startDetachedKeeper(io: CliIO, file: string, options: UpCommandOp
   await mkdir(path.dirname(logFile), { recursive: true });
   await removeUpState(file);
   const fd = openSync(logFile, 'w');
-  const args = [CLI_SHIM, 'up', '--foreground', ...(options.deploy === false ? ['--no-deploy'] : []), ...(options.stackName ? ['--stack-name', options.stackName] : [])];
+  const args = [CLI_SHIM, 'up', '--foreground', ...(options.deploy === false ? ['--no-deploy'] : []), ...(options.stackName ? ['--stack-name', options.stackName] : []),
+    ...Object.entries(options.context ?? {}).flatMap(([k, v]) => ['--context', `${k}=${v}`])];
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', fd, fd],
