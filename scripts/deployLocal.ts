@@ -132,7 +132,7 @@ async function main(): Promise<number> {
       code = 1;
       console.error(`Deploy to LocalStack failed:\n  ${result.failures.join('\n  ')}`);
       if (localstack.mode === 'host') {
-        console.error('LocalStack on the host creates Lambda functions only with a Docker engine (and network to fetch its runtime init); see infra/README.md.');
+        console.error(`LocalStack on the host runs Lambda functions with the host-node executor; its log says more: ${localstack.logFile ?? ''}`);
       }
     }
     if (localstack.mode !== 'endpoint' && !process.argv.includes('--stop')) {

@@ -12,7 +12,9 @@ import type { Summary } from '../../functions/src/pipeline/types.js';
 import { clientsFromEnv } from '../local/clientsFromEnv.js';
 import { demoObjects } from '../local/demoObjects.js';
 import type { LocalPipeline } from '../local/provisionLocalPipeline.js';
+import { deployLocalPipeline, LocalDeployError } from '../local/deployLocalPipeline.js';
 import { provisionLocalPipeline } from '../local/provisionLocalPipeline.js';
+import { SummaryTimeoutError, waitForSummaries } from '../local/waitForSummaries.js';
 import type { ObjectSummary } from '../local/readSummaries.js';
 import { acquireLocalStack } from './acquireLocalStack.js';
 import type { CliLogLevel } from './createCliLogger.js';
@@ -32,9 +34,13 @@ export interface DemoCommandOptions {
   outDir: string;
   /** Leave LocalStack running (in the background, as `up` does). */
   keep: boolean;
+  /** Through the function deployed to LocalStack (S3 notification → SQS → event source mapping), not the in-process handler. */
+  deployed?: boolean | undefined;
   logLevel?: CliLogLevel | undefined;
 }
 
+/** Stack name of a `demo --deployed` on a LocalStack of its own. */
+const DEMO_STACK = 'LogsieveDemo';
 /** Bound on waiting for the handler to get through every upload. */
 const PROCESS_TIMEOUT_MS = 10 * 60_000;
 const MiB = 1024 * 1024;
@@ -44,7 +50,9 @@ const MiB = 1024 * 1024;
  * seeded gzip app log of `sizeMb` MiB with stack traces streamed through gzip into lib-storage's
  * Upload (never held in memory), five small logs in AWS formats, then the local event source
  * (`watch`) running the real handler until every object has its summary; prints a table of the
- * summaries, downloads the HTML reports to `outDir`, and stops LocalStack unless `keep`.
+ * summaries, downloads the HTML reports to `outDir`, and stops LocalStack unless `keep`. With
+ * `deployed`, the stack is deployed with cdklocal (or the one of a live `up` is used) and the
+ * deployed function processes the uploads through the S3 notification and SQS; the same table.
  *
  * @example await demoCommand({ sizeMb: 100, seed: 42, outDir: 'logsieve-demo', keep: false }, io);
  */
@@ -68,9 +76,18 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
       [app.key, { kind: 'app log (gzip)', errors: app.errorLines }],
     ]);
 
-    say(`processing ${expected.size} objects with the real handler (the local event source, as logsieve watch runs it)`);
     const processingStarted = Date.now();
-    const summaries = await watchUntilDone(io, env.endpoint, p, [...expected.keys()], options.logLevel);
+    let summaries: Map<string, Summary>;
+    if (options.deployed) {
+      say(`waiting for the deployed function ${env.functionName ?? ''} to process ${expected.size} objects (S3 notification → SQS → event source mapping)`);
+      const arrived = await waitForSummaries(s3, p, p.inputBucket, [...expected.keys()], PROCESS_TIMEOUT_MS, 250).catch((err: unknown) => {
+        throw err instanceof SummaryTimeoutError ? new CliError(`not processed by the deployed function within ${PROCESS_TIMEOUT_MS / 60_000} min: ${err.missing.join(', ')}`) : err;
+      });
+      summaries = new Map(arrived.map((a) => [a.key, a.summary]));
+    } else {
+      say(`processing ${expected.size} objects with the real handler (the local event source, as logsieve watch runs it)`);
+      summaries = await watchUntilDone(io, env.endpoint, p, [...expected.keys()], options.logLevel, env.functionName);
+    }
     const processingMs = Date.now() - processingStarted;
 
     await mkdir(options.outDir, { recursive: true });
@@ -114,6 +131,8 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIO): Promi
 interface DemoLocalStack {
   endpoint: string;
   pipeline: LocalPipeline;
+  /** The deployed function, when there is one (the in-process run pauses its event source). */
+  functionName?: string | undefined;
   /** Stops LocalStack when the demo started it and was not told to keep it. */
   release(): Promise<void>;
 }
@@ -122,15 +141,19 @@ interface DemoLocalStack {
 async function demoLocalStack(options: DemoCommandOptions, io: CliIO, say: (line: string) => void): Promise<DemoLocalStack> {
   const existing = await liveUpState(stateFilePath(io.env));
   if (existing) {
-    say(`using the LocalStack of logsieve up: ${existing.description}`);
-    return { endpoint: existing.endpoint, pipeline: existing, release: async () => {} };
+    if (options.deployed && !existing.functionName) {
+      throw new CliError('demo --deployed needs the function, and this logsieve up has none (--no-deploy): logsieve down, then logsieve up');
+    }
+    say(`using the LocalStack of logsieve up: ${existing.description}${existing.functionName ? ` (function ${existing.functionName})` : ''}`);
+    return { endpoint: existing.endpoint, pipeline: existing, functionName: existing.functionName, release: async () => {} };
   }
   if (options.keep) {
-    const { state } = await ensureUp(io);
+    const { state } = await ensureUp(io, { deploy: Boolean(options.deployed) });
     say(`LocalStack: ${state.description}`);
     return {
       endpoint: state.endpoint,
       pipeline: state,
+      functionName: state.functionName,
       release: async () => say(`LocalStack keeps running. Reuse it: export LOCALSTACK_ENDPOINT=${state.endpoint}; logsieve watch; stop it: logsieve down`),
     };
   }
@@ -139,9 +162,24 @@ async function demoLocalStack(options: DemoCommandOptions, io: CliIO, say: (line
   try {
     const { s3, sqs } = clientsFromEnv(io.env, localstack.endpoint);
     try {
+      let pipeline: LocalPipeline;
+      let functionName: string | undefined;
+      if (options.deployed) {
+        say('deploying the stack with cdklocal (synth, esbuild bundle, CloudFormation: about a minute)');
+        const started = Date.now();
+        const deployed = await deployLocalPipeline({ endpoint: localstack.endpoint, sqs, stackName: DEMO_STACK }).catch((err: unknown) => {
+          throw err instanceof LocalDeployError ? new CliError(err.message) : err;
+        });
+        say(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s: function ${deployed.functionName}`);
+        ({ functionName } = deployed);
+        pipeline = deployed;
+      } else {
+        pipeline = await provisionLocalPipeline(s3, sqs);
+      }
       return {
         endpoint: localstack.endpoint,
-        pipeline: await provisionLocalPipeline(s3, sqs),
+        pipeline,
+        functionName,
         release: async () => {
           await localstack.stop();
           say(localstack.mode === 'endpoint' ? 'done (LocalStack was given by LOCALSTACK_ENDPOINT; left running)' : 'LocalStack stopped (use --keep to leave it running)');
@@ -206,7 +244,14 @@ async function uploadAppLog(
 }
 
 /** Runs `watch` in-process until every key has a summary, then stops it through its signal. */
-async function watchUntilDone(io: CliIO, endpoint: string, p: LocalPipeline, keys: string[], logLevel: CliLogLevel | undefined): Promise<Map<string, Summary>> {
+async function watchUntilDone(
+  io: CliIO,
+  endpoint: string,
+  p: LocalPipeline,
+  keys: string[],
+  logLevel: CliLogLevel | undefined,
+  functionName: string | undefined,
+): Promise<Map<string, Summary>> {
   const pending = new Set(keys);
   const summaries = new Map<string, Summary>();
   const stop = new AbortController();
@@ -217,6 +262,7 @@ async function watchUntilDone(io: CliIO, endpoint: string, p: LocalPipeline, key
     await watchCommand(
       {
         queueUrl: p.queueUrl,
+        functionName,
         outputBucket: p.outputBucket,
         outputPrefix: p.outputPrefix,
         // The demo tells its own story; the handler's INFO lines would bury it (--log-level info shows them).

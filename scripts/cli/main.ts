@@ -120,9 +120,12 @@ function buildProgram(io: CliIO): Command {
 
   program
     .command('up')
-    .description('start LocalStack with the buckets, queues and S3 → SQS notification of the CDK construct; leave it running')
+    .description('start LocalStack and deploy the real stack to it (buckets, queues, notification, the function); leave it running')
     .option('--foreground', 'stay in the foreground and stop LocalStack on Ctrl-C', false)
-    .action(async (opts: { foreground: boolean }) => {
+    .option('--no-deploy', 'no cdklocal deploy: only the buckets, queues and notification (seconds), for logsieve watch')
+    .option('--stack-name <name>', 'CloudFormation stack name of the deploy', 'Logsieve')
+    .option('-c, --context <key=value>', 'CDK context for the deploy, repeatable (e.g. logsieve:timeoutSeconds=60)', contextEntry, {})
+    .action(async (opts: { foreground: boolean; deploy: boolean; stackName: string; context: Record<string, string> }) => {
       const { upCommand } = await import('./upCommand.js');
       await upCommand(opts, io);
     });
@@ -158,13 +161,20 @@ function buildProgram(io: CliIO): Command {
     .option('--seed <n>', 'seed of the generated app log', (v) => integer('--seed', v, 0, 2 ** 31), 42)
     .option('--out-dir <dir>', 'where the HTML reports and summaries are downloaded', DEFAULT_DEMO_DIR)
     .option('--keep', 'leave LocalStack running afterwards (stop it with logsieve down)', false)
+    .option('--deployed', 'run the objects through the function deployed to LocalStack (as logsieve up deploys it) instead of the in-process handler', false)
     .addOption(new Option('--log-level <level>', 'handler log level').choices(LOG_LEVELS))
-    .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; logLevel?: CliLogLevel }) => {
+    .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; deployed: boolean; logLevel?: CliLogLevel }) => {
       const { demoCommand } = await import('./demoCommand.js');
       await demoCommand(opts, io);
     });
 
   return program;
+}
+
+function contextEntry(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`--context expects key=value, got "${value}"`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
 function integer(option: string, value: string, min: number, max: number): number {

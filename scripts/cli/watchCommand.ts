@@ -1,6 +1,8 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { handleEvent } from '../../functions/src/pipeline/handleEvent.js';
-import { clientsFromEnv, endpointFromEnv } from '../local/clientsFromEnv.js';
+import { clientsFromEnv, endpointFromEnv, lambdaClientConfig } from '../local/clientsFromEnv.js';
+import { pauseEventSource } from '../local/pauseEventSource.js';
 import type { ObjectSummary } from '../local/readSummaries.js';
 import { readSummaries } from '../local/readSummaries.js';
 import type { BatchOutcome } from '../local/runEventSource.js';
@@ -16,6 +18,11 @@ import type { CliIO } from './types.js';
 export interface WatchCommandOptions {
   /** Default: the queue of `logsieve up`. */
   queueUrl?: string | undefined;
+  /**
+   * A deployed function whose event source mapping reads the same queue (default: the one of
+   * `logsieve up`): paused while watching, so that this process gets the messages, and resumed after.
+   */
+  functionName?: string | undefined;
   /** Default: the output bucket of `logsieve up`; required with --queue-url. */
   outputBucket?: string | undefined;
   outputPrefix?: string | undefined;
@@ -43,6 +50,7 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
   let queueUrl = options.queueUrl;
   let outputBucket = options.outputBucket;
   let outputPrefix = options.outputPrefix;
+  let functionName = options.functionName;
   if (!queueUrl) {
     const file = stateFilePath(io.env);
     const state = await liveUpState(file);
@@ -51,13 +59,20 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
     endpoint = state.endpoint;
     outputBucket ??= state.outputBucket;
     outputPrefix ??= state.outputPrefix;
+    functionName ??= state.functionName;
   } else if (!outputBucket) {
     throw new NotFoundError('--output-bucket', 'watch --queue-url needs --output-bucket (the bucket summaries are written to)');
   }
   const config = loadCliConfig({ env: io.env, rulesFile: options.config, outputBucket, outputPrefix });
   const log = createCliLogger({ level: options.logLevel, env: io.env, tty: io.tty });
   const { s3, sqs } = clientsFromEnv(io.env, endpoint);
+  let resume: (() => Promise<void>) | undefined;
+  const lambda = functionName ? new LambdaClient(lambdaClientConfig(io.env, endpoint)) : undefined;
   try {
+    if (lambda && functionName) {
+      io.err(`pausing the event source of the deployed function ${functionName} while watching (resumed at the end)\n`);
+      resume = await pauseEventSource(lambda, functionName);
+    }
     // Fails fast (unreachable endpoint, no such queue) and gives the ARN the event records carry.
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }), { abortSignal: io.signal });
     const queueArn = attrs.Attributes?.QueueArn ?? '';
@@ -84,6 +99,13 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIO): Pro
     io.err(`stopped: ${totals.batches} batches, ${totals.messages} messages, ${totals.failed} failed\n`);
     return totals;
   } finally {
+    if (resume) {
+      await resume().then(
+        () => io.err(`resumed the event source of ${functionName}\n`),
+        (err: unknown) => io.err(`could not resume the event source of ${functionName}: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
+    }
+    lambda?.destroy();
     s3.destroy();
     sqs.destroy();
     if (options.debugHandles || io.env.LOGSIEVE_DEBUG_HANDLES === '1') {

@@ -38,3 +38,18 @@ export function clientsFromEnv(env: Record<string, string | undefined>, endpoint
     endpoint,
   };
 }
+
+/**
+ * The configuration clientsFromEnv gives S3 and SQS, for another client (Lambda): the endpoint,
+ * region, and LocalStack's dummy credentials where the environment has none.
+ *
+ * @example const lambda = new LambdaClient(lambdaClientConfig(process.env, endpoint));
+ */
+export function lambdaClientConfig(
+  env: Record<string, string | undefined>,
+  endpoint = endpointFromEnv(env),
+): { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  if (!endpoint) return {};
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || LOCAL_AWS.region;
+  return { region, endpoint, ...(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE ? {} : { credentials: LOCAL_AWS.credentials }) };
+}

@@ -13,6 +13,10 @@ export interface UpState extends LocalPipeline {
   /** The keeper's own log, when detached. */
   keeperLog?: string;
   startedAt: string;
+  /** The CloudFormation stack `up` deployed (absent with `up --no-deploy`: no function, `watch` runs the handler). */
+  stackName?: string;
+  /** The deployed function the queue's event source mapping invokes. */
+  functionName?: string;
 }
 
 /**

@@ -13,6 +13,15 @@ export const LOCALSTACK = {
   home: path.join(REPO_ROOT, '.localstack'),
   /** Exact dependency set the venv is installed with (pip freeze of a venv that starts). */
   constraintsFile: path.join(REPO_ROOT, 'scripts', 'localstack', 'constraints.txt'),
+  /** The Lambda runtime executor plugin (a Python package) installed into the venv beside localstack-core. */
+  hostExecutorDir: path.join(REPO_ROOT, 'scripts', 'localstack', 'lambda-host-executor'),
+  /** Its name in the `localstack.lambda.runtime_executor` entry points, the value of LAMBDA_RUNTIME_EXECUTOR on the host. */
+  hostExecutorName: 'host-node',
+  /**
+   * LAMBDA_KEEPALIVE_MS on the host: an idle function's runtime process is stopped after this
+   * (LocalStack's default is 10 minutes; short runs end with no idle node processes waiting).
+   */
+  hostLambdaKeepAliveMs: 30_000,
   /** Services the harness waits for before it hands out the endpoint. */
   requiredServices: ['s3', 'sqs'],
   /** Bound on waiting for `/_localstack/health` to report the required services. */
@@ -23,5 +32,5 @@ export const LOCALSTACK = {
 
 export const VENV_DIR = path.join(LOCALSTACK.home, 'venv');
 export const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
-/** Written after a successful install; holds the version and a hash of the constraints. */
+/** Written after a successful install; holds the version, a hash of the constraints and one of the executor plugin. */
 export const VENV_MARKER = path.join(VENV_DIR, '.logsieve-installed');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { LOCALSTACK } from './constants.js';
@@ -12,14 +13,17 @@ import type { LocalStackHandle } from './types.js';
 /**
  * Runs LocalStack itself on the host from the project's venv: `python -m localstack.runtime.main`
  * bound to 127.0.0.1 on a free port, persistence and analytics off, its log in a file, stopped by
- * its own PID. Waits at most {@link LOCALSTACK.startTimeoutMs} for s3 and sqs to be available.
+ * its own PID. Lambda functions run as host processes on this Node.js (the host-node executor). Waits at most {@link LOCALSTACK.startTimeoutMs} for s3 and sqs to be available.
  */
 export async function startHostLocalStack(progress: Progress): Promise<LocalStackHandle> {
   const python = await installLocalStack(progress);
   const port = await freePort();
   const runDir = path.join(LOCALSTACK.home, 'run', String(port));
   await rm(runDir, { recursive: true, force: true });
-  await mkdir(path.join(runDir, 'tmp'), { recursive: true });
+  await mkdir(runDir, { recursive: true });
+  // Outside the repository: Lambda code is unzipped under TMPDIR, and Node.js would read the
+  // project's package.json ("type": "module") as the function's own, which AWS's /var/task never has.
+  const tmpDir = await mkdtemp(path.join(tmpdir(), `logsieve-localstack-${port}-`));
   const logFile = path.join(LOCALSTACK.home, 'logs', `localstack-${port}.log`);
   await mkdir(path.dirname(logFile), { recursive: true });
   const logFd = openSync(logFile, 'w');
@@ -32,7 +36,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? runDir,
-      TMPDIR: path.join(runDir, 'tmp'),
+      TMPDIR: tmpDir,
       GATEWAY_LISTEN: `127.0.0.1:${port}`,
       LOCALSTACK_HOST: `127.0.0.1:${port}`,
       LOCALSTACK_VOLUME_DIR: runDir,
@@ -43,19 +47,24 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
       DNS_ADDRESS: '0',
       // Queue URLs that resolve without DNS: http://127.0.0.1:<port>/queue/<region>/<account>/<name>.
       SQS_ENDPOINT_STRATEGY: 'path',
-      // Lambda is registered but cannot run code here: there is no Docker engine on the host.
-      LAMBDA_RUNTIME_EXECUTOR: process.env.LAMBDA_RUNTIME_EXECUTOR ?? 'docker',
+      // No Docker engine on the host: functions run as node processes through the project's executor
+      // plugin (scripts/localstack/lambda-host-executor), on this Node.js, idle ones stopped soon.
+      LAMBDA_RUNTIME_EXECUTOR: process.env.LAMBDA_RUNTIME_EXECUTOR ?? LOCALSTACK.hostExecutorName,
+      LAMBDA_KEEPALIVE_MS: process.env.LAMBDA_KEEPALIVE_MS ?? String(LOCALSTACK.hostLambdaKeepAliveMs),
+      LOGSIEVE_LAMBDA_NODE: process.env.LOGSIEVE_LAMBDA_NODE ?? process.execPath,
     },
   });
   closeSync(logFd);
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), LOCALSTACK.stopTimeoutMs);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), LOCALSTACK.stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(tmpDir, { recursive: true, force: true });
   };
 
   const tail = async (): Promise<string> =>
@@ -81,7 +90,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
   }
   progress(`LocalStack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (pid ${child.pid}, log ${logFile})`, logFile, stop };
+  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (pid ${child.pid}, log ${logFile})`, pid: child.pid, logFile, stop };
 }
 
 /** True when `/_localstack/health` lists every required service as available or running. */

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LOCALSTACK, VENV_DIR, VENV_MARKER, VENV_PYTHON } from './constants.js';
+import { LOCALSTACK, REPO_ROOT, VENV_DIR, VENV_MARKER, VENV_PYTHON } from './constants.js';
 import { LocalStackInstallError } from './errors.js';
 
 /** Writes a line of progress; the harness passes its own logger. */
@@ -13,56 +14,91 @@ const defaultProgress: Progress = (line) => process.stderr.write(`[localstack:in
 
 /**
  * Makes sure the git-ignored venv holds the pinned `localstack-core[runtime]`, installing it on
- * first use only (about a minute with a warm pip cache), and returns the venv's python.
- * Re-installs when the pinned version or the constraints file change.
+ * first use only (about a minute with a warm pip cache), plus the project's Lambda executor plugin,
+ * and returns the venv's python. Re-installs when the pinned version or the constraints file
+ * change, and re-installs the plugin alone when its files change.
  *
  * @example
  * const python = await installLocalStack();
  */
 export async function installLocalStack(progress: Progress = defaultProgress): Promise<string> {
   const wanted = await installStamp();
-  if ((await readFile(VENV_MARKER, 'utf8').catch(() => '')) === wanted) return VENV_PYTHON;
+  if ((await readFile(VENV_MARKER, 'utf8').catch(() => '')) === wanted.full) return VENV_PYTHON;
 
   await mkdir(LOCALSTACK.home, { recursive: true });
   return withLock(path.join(LOCALSTACK.home, 'install.lock'), async () => {
     // Another process may have finished the install while this one waited for the lock.
-    if ((await readFile(VENV_MARKER, 'utf8').catch(() => '')) === wanted) return VENV_PYTHON;
+    const current = await readFile(VENV_MARKER, 'utf8').catch(() => '');
+    if (current === wanted.full) return VENV_PYTHON;
 
     const logFile = path.join(LOCALSTACK.home, 'install.log');
     const log = createWriteStream(logFile);
     const started = Date.now();
     try {
-      const { python: python3, version } = await findPython(log, progress);
-      progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with Python ${version} at ${python3} (first use only)`);
-      // Built beside the live venv and swapped in at the end: a LocalStack still running from the
-      // old one keeps its files, and a failed install leaves the old one untouched.
-      const building = `${VENV_DIR}.new`;
-      const retired = `${VENV_DIR}.old`;
-      await rm(building, { recursive: true, force: true });
-      await run(python3, ['-m', 'venv', building], log, progress, 'python3 -m venv');
-      await run(
-        path.join(building, 'bin', 'python'),
-        [
-          '-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off',
-          '-c', LOCALSTACK.constraintsFile,
-          `localstack-core[runtime]==${LOCALSTACK.version}`,
-        ],
-        log,
-        progress,
-        'pip install localstack-core',
-      );
-      await rm(retired, { recursive: true, force: true });
-      await rename(VENV_DIR, retired).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-      await rename(building, VENV_DIR);
-      await writeFile(VENV_MARKER, wanted);
+      if (current.split(' ').slice(0, 2).join(' ') === wanted.core) {
+        // localstack-core is as pinned; only the executor plugin changed.
+        progress(`reinstalling the ${LOCALSTACK.hostExecutorName} Lambda executor into ${VENV_DIR} (its sources changed)`);
+        await installHostExecutor(VENV_PYTHON, log, progress);
+      } else {
+        await installVenv(log, progress);
+      }
+      await writeFile(VENV_MARKER, wanted.full);
       progress(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
       return VENV_PYTHON;
     } finally {
       log.end();
     }
   });
+}
+
+async function installVenv(log: NodeJS.WritableStream, progress: Progress): Promise<void> {
+  const { python: python3, version } = await findPython(log, progress);
+  progress(`installing localstack-core[runtime]==${LOCALSTACK.version} into ${VENV_DIR} with Python ${version} at ${python3} (first use only)`);
+  // Built beside the live venv and swapped in at the end: a LocalStack still running from the
+  // old one keeps its files, and a failed install leaves the old one untouched.
+  const building = `${VENV_DIR}.new`;
+  const retired = `${VENV_DIR}.old`;
+  await rm(building, { recursive: true, force: true });
+  await run(python3, ['-m', 'venv', building], log, progress, 'python3 -m venv');
+  const python = path.join(building, 'bin', 'python');
+  await run(
+    python,
+    [
+      '-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off',
+      '-c', LOCALSTACK.constraintsFile,
+      `localstack-core[runtime]==${LOCALSTACK.version}`,
+    ],
+    log,
+    progress,
+    'pip install localstack-core',
+  );
+  await installHostExecutor(python, log, progress);
+  await rm(retired, { recursive: true, force: true });
+  await rename(VENV_DIR, retired).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await rename(building, VENV_DIR);
+}
+
+/**
+ * Installs the Lambda executor plugin (scripts/localstack/lambda-host-executor) into a venv: from a
+ * copy (setuptools writes build/ and *.egg-info where it builds), with the venv's own setuptools
+ * (moto-ext, a dependency of localstack-core[runtime], brings it), no index and no dependencies: nothing is downloaded.
+ */
+async function installHostExecutor(python: string, log: NodeJS.WritableStream, progress: Progress): Promise<void> {
+  const copy = await mkdtemp(path.join(tmpdir(), 'logsieve-lambda-host-'));
+  try {
+    await cp(LOCALSTACK.hostExecutorDir, copy, { recursive: true, filter: (src) => !EXCLUDED_FROM_PLUGIN.test(path.basename(src)) });
+    await run(
+      python,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '--no-index', '--no-deps', '--no-build-isolation', '--force-reinstall', copy],
+      log,
+      progress,
+      `pip install ${path.relative(REPO_ROOT, LOCALSTACK.hostExecutorDir)}`,
+    );
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -98,9 +134,31 @@ async function findPython(log: NodeJS.WritableStream, progress: Progress): Promi
   );
 }
 
-async function installStamp(): Promise<string> {
+/** Build output and caches that are no part of the plugin's sources. */
+const EXCLUDED_FROM_PLUGIN = /^(__pycache__|build|dist|.*\.egg-info|.*\.pyc)$/;
+
+/**
+ * What the venv must hold: `core` is the localstack-core version and a hash of the constraints;
+ * `full` adds a hash of the executor plugin's files (paths and contents), so editing it reinstalls it.
+ */
+async function installStamp(): Promise<{ core: string; full: string }> {
   const constraints = await readFile(LOCALSTACK.constraintsFile);
-  return `${LOCALSTACK.version} ${createHash('sha256').update(constraints).digest('hex')}`;
+  const core = `${LOCALSTACK.version} ${createHash('sha256').update(constraints).digest('hex')}`;
+  return { core, full: `${core} ${LOCALSTACK.hostExecutorName}:${await hashTree(LOCALSTACK.hostExecutorDir)}` };
+}
+
+async function hashTree(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (at: string): Promise<void> => {
+    const entries = (await readdir(at, { withFileTypes: true })).filter((e) => !EXCLUDED_FROM_PLUGIN.test(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    for (const entry of entries) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else hash.update(`${path.relative(dir, full)}\0`).update(await readFile(full)).update('\0');
+    }
+  };
+  await walk(dir);
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Runs a command, mirroring its output to the log file and condensed progress lines. */

@@ -8,6 +8,8 @@ export interface LocalStackHandle {
   mode: LocalStackMode;
   /** One line for logs and test output: which path was used and where its log is. */
   description: string;
+  /** LocalStack's process id, when the harness started it on the host. */
+  pid?: number;
   /** LocalStack's own log, when the harness started it on the host. */
   logFile?: string;
   /** Stops what the harness started; a no-op for a given endpoint. */

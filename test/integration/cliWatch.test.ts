@@ -151,10 +151,12 @@ describe('pollQueue', () => {
 });
 
 describe('logsieve up / down', () => {
-  it('with LOCALSTACK_ENDPOINT: provisions the construct resources, writes the state watch reads, and down forgets it', async () => {
+  // `up` deploys the whole stack by default (test/deployed/cliDeployed.test.ts); --no-deploy makes the
+  // resources around the function with SDK calls, the path `watch` alone processes.
+  it('up --no-deploy with LOCALSTACK_ENDPOINT: provisions the construct resources, writes the state watch reads, and down forgets it', async () => {
     const stateFile = path.join(await mkdtemp(path.join(tmpdir(), 'logsieve-state-')), 'up.json');
     const env = { LOCALSTACK_ENDPOINT: endpoint, LOGSIEVE_STATE_FILE: stateFile };
-    const up = await runInProcess(['up'], { env });
+    const up = await runInProcess(['up', '--no-deploy'], { env });
     expect(up.code).toBe(0);
     const state = (await readUpState(stateFile))!;
     expect(state).toMatchObject({ endpoint, mode: 'endpoint', keeperPid: null, outputPrefix: 'logsieve/', maxReceiveCount: 3 });
@@ -182,10 +184,10 @@ describe('logsieve up / down', () => {
     expect(await readUpState(stateFile)).toBeUndefined();
   });
 
-  it('without an endpoint: up returns while LocalStack keeps running in the background; down stops it', async () => {
+  it('without an endpoint: up --no-deploy returns while LocalStack keeps running in the background; down stops it', async () => {
     const stateFile = path.join(await mkdtemp(path.join(tmpdir(), 'logsieve-state-')), 'up.json');
     const env = childEnv({ LOGSIEVE_STATE_FILE: stateFile });
-    const up = await startCli(['up'], env).run;
+    const up = await startCli(['up', '--no-deploy'], env).run;
     expect(up.stderr).not.toMatch(/^logsieve:/m);
     expect(up.code).toBe(0);
     const state = (await readUpState(stateFile))!;
