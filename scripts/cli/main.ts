@@ -3,6 +3,8 @@ import { endpointFromEnv } from '../local/clientsFromEnv.js';
 import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP } from './constants.js';
 import type { CliLogLevel } from './createCliLogger.js';
 import { LOG_LEVELS } from './createCliLogger.js';
+import { backfillCommand } from './backfillCommand.js';
+import type { BackfillCommandOptions } from './backfillCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { downCommand } from './downCommand.js';
 import { processCommand } from './processCommand.js';
@@ -132,6 +134,25 @@ function buildProgram(io: CliIO): Command {
     .addOption(new Option('--log-level <level>', 'handler log level').choices(LOG_LEVELS))
     .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; logLevel?: CliLogLevel }) => {
       await demoCommand(opts, io);
+    });
+
+  program
+    .command('backfill')
+    .description('process every object under an S3 prefix: plan it, run it here with bounded concurrency (or on Step Functions with --on-aws), write a report')
+    .argument('<prefix>', 's3://bucket/prefix/ to backfill (endpoint: AWS_ENDPOINT_URL or LOCALSTACK_ENDPOINT)')
+    .option('--suffix <suffix...>', 'keep only keys ending in one of these (e.g. --suffix .gz .log)')
+    .option('--since <date>', 'keep only objects last modified at or after this ISO 8601 date or time')
+    .option('--until <date>', 'keep only objects last modified before this ISO 8601 date or time')
+    .option('--concurrency <n>', 'objects processed at once in this process, 1 to 64', (v) => integer('--concurrency', v, 1, 64), 8)
+    .option('--out <s3://bucket/prefix/>', 'where outputs, manifest and report go (default: LOGSIEVE_OUTPUT_BUCKET or the input bucket, under logsieve/)')
+    .option('--config <file>', 'rules JSON file')
+    .option('--max-item-keys <n>', 'most objects per manifest item, 1 to 200', (v) => integer('--max-item-keys', v, 1, 200))
+    .option('--max-item-mib <n>', 'most MiB (S3 sizes) per manifest item', (v) => integer('--max-item-mib', v, 1, 1_048_576))
+    .option('--items-per-page <n>', 'items per manifest page, 1 to 10000', (v) => integer('--items-per-page', v, 1, 10_000))
+    .option('--json', 'print only the report JSON on stdout', false)
+    .action(async (prefix: string, opts: BackfillCommandOptions & { maxItemMib?: number }) => {
+      const { maxItemMib, ...rest } = opts;
+      await backfillCommand(prefix, { ...rest, ...(maxItemMib !== undefined ? { maxItemBytes: maxItemMib * 1024 * 1024 } : {}) }, io);
     });
 
   return program;
