@@ -17,8 +17,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BackfillStateMachine } from './BackfillStateMachine.js';
 import { PIPELINE_DEFAULTS } from './constants.js';
 import { LogProcessorFunction } from './LogProcessorFunction.js';
+import { resolveBackfillSettings } from './resolveBackfillSettings.js';
 import { resolvePipelineSettings } from './resolvePipelineSettings.js';
 import type { LogProcessingPipelineProps, PipelineSettings } from './types.js';
 
@@ -50,6 +52,8 @@ export class LogProcessingPipeline extends Construct {
   readonly deadLetterQueue: Queue;
   readonly processor: LogProcessorFunction;
   readonly alarmTopic: ITopic | undefined;
+  /** The backfill state machine and its function, when the `backfill` setting asks for it. */
+  readonly backfill: BackfillStateMachine | undefined;
   readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
   constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
@@ -150,6 +154,18 @@ export class LogProcessingPipeline extends Construct {
     Validations.of(this.processor).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
+    });
+
+    // Backfill
+    const backfill = resolveBackfillSettings(props.backfill, (key) => this.node.tryGetContext(key));
+    this.backfill = backfill && new BackfillStateMachine(this, 'Backfill', {
+      settings: backfill,
+      inputBucket, inputPrefix: s.inputPrefix, inputBucketKey: this.inputBucketKey,
+      outputBucket: this.outputBucket, outputPrefix: s.outputPrefix, outputBucketKey: this.outputBucketKey,
+      memorySize: s.memorySize,
+      timeout: Duration.seconds(s.timeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      environment: handlerEnvironment(s),
     });
 
     // Alarms
