@@ -7,6 +7,7 @@ import { createBackfillProgress } from './createBackfillProgress.js';
 import { CliError, UsageError } from './errors.js';
 import { loadCliConfig } from './loadCliConfig.js';
 import { parseS3Uri } from './parseS3Uri.js';
+import { runBackfillOnAws } from './runBackfillOnAws.js';
 import type { CliIO } from './types.js';
 
 /** Options of `logsieve backfill`. */
@@ -29,6 +30,10 @@ export interface BackfillCommandOptions {
   itemsPerPage?: number | undefined;
   /** Print the report JSON on stdout. */
   json?: boolean | undefined;
+  /** Run on the deployed state machine instead of in this process. */
+  onAws?: boolean | undefined;
+  /** The backfill state machine (stack output BackfillStateMachineArn); env LOGSIEVE_BACKFILL_STATE_MACHINE_ARN. */
+  stateMachineArn?: string | undefined;
 }
 
 /**
@@ -36,7 +41,8 @@ export interface BackfillCommandOptions {
  * by suffix and LastModified), processes it in this process with `--concurrency` objects at once
  * through the Lambda's own code (objects whose summary is complete are skipped, so a failed run can
  * simply be run again), writes the item results and the report under
- * `<outputPrefix>backfills/<id>/`, and prints the report. Fails (exit 1) when an object failed.
+ * `<outputPrefix>backfills/<id>/`, and prints the report. With `--on-aws` the deployed state
+ * machine processes the plan instead (runBackfillOnAws). Fails (exit 1) when an object failed.
  *
  * @example await backfillCommand('s3://logs/alb/', { suffix: ['.gz'], since: '2026-11-01' }, io);
  */
@@ -61,18 +67,28 @@ export async function backfillCommand(prefixUri: string, options: BackfillComman
     ...(options.maxItemBytes !== undefined ? { maxItemBytes: options.maxItemBytes } : {}),
     ...(options.itemsPerPage !== undefined ? { itemsPerPage: options.itemsPerPage } : {}),
   };
-  const { s3 } = clientsFromEnv(io.env);
-  const bar = createBackfillProgress({ enabled: io.tty && !options.json, label: prefixUri });
+  const stateMachineArn = options.stateMachineArn ?? io.env.LOGSIEVE_BACKFILL_STATE_MACHINE_ARN;
+  if (options.onAws && !stateMachineArn) {
+    throw new UsageError('--on-aws needs --state-machine-arn (the stack output BackfillStateMachineArn) or LOGSIEVE_BACKFILL_STATE_MACHINE_ARN');
+  }
+  if (!options.onAws && options.stateMachineArn) throw new UsageError('--state-machine-arn goes with --on-aws');
+  const { s3, endpoint } = clientsFromEnv(io.env);
+  const bar = createBackfillProgress({ enabled: io.tty && !options.json && !options.onAws, label: prefixUri });
   let report: BackfillReport;
   try {
-    ({ report } = await runBackfill({
-      deps: { s3, config },
-      source,
-      settings,
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      signal: io.signal,
-      onProgress: (p) => bar.update(p),
-    }));
+    if (options.onAws) {
+      const output = { bucket: config.outputBucket, prefix: config.outputPrefix };
+      ({ report } = await runBackfillOnAws({ s3, endpoint, stateMachineArn: stateMachineArn!, source, output, settings, progress: io.tty && !options.json }, io));
+    } else {
+      ({ report } = await runBackfill({
+        deps: { s3, config },
+        source,
+        settings,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        signal: io.signal,
+        onProgress: (p) => bar.update(p),
+      }));
+    }
   } catch (err) {
     if (err instanceof BackfillOptionError) throw new UsageError(err.message.replace(/^backfill option /, ''), { cause: err });
     throw err;

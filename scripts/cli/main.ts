@@ -150,6 +150,8 @@ function buildProgram(io: CliIO): Command {
     .option('--max-item-mib <n>', 'most MiB (S3 sizes) per manifest item', (v) => integer('--max-item-mib', v, 1, 1_048_576))
     .option('--items-per-page <n>', 'items per manifest page, 1 to 10000', (v) => integer('--items-per-page', v, 1, 10_000))
     .option('--json', 'print only the report JSON on stdout', false)
+    .option('--on-aws', 'start the deployed backfill state machine on the plan and follow it, instead of processing here', false)
+    .option('--state-machine-arn <arn>', 'with --on-aws: the stack output BackfillStateMachineArn (env LOGSIEVE_BACKFILL_STATE_MACHINE_ARN)')
     .action(async (prefix: string, opts: BackfillCommandOptions & { maxItemMib?: number }) => {
       const { maxItemMib, ...rest } = opts;
       await backfillCommand(prefix, { ...rest, ...(maxItemMib !== undefined ? { maxItemBytes: maxItemMib * 1024 * 1024 } : {}) }, io);
