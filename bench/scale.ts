@@ -10,7 +10,6 @@
  *     (clean peak RSS), the cases round-robin so drift hits both alike; figures are medians.
  * The machine is shared and noisy: compare the ratio, not the absolute rates, across machines.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -21,6 +20,7 @@ import { processObject } from '../functions/src/pipeline/processObject.js';
 import { mapConcurrent } from '../functions/src/stream/mapConcurrent.js';
 import { startLocalStack } from '../scripts/localstack/harness.js';
 import { LOCAL_AWS } from '../scripts/local/localClients.js';
+import { runJsonChild } from './runJsonChild.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -77,28 +77,16 @@ async function child(which: Case, concurrency: number): Promise<void> {
 }
 
 function runChild(which: Case, endpoint: string, concurrency: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', which, '--concurrency', String(concurrency)], {
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_REGION: LOCAL_AWS.region,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        LOGSIEVE_OUTPUT_BUCKET: BUCKET,
-        LOGSIEVE_OUTPUT_PREFIX: `logsieve-${which}/`,
-        LOGSIEVE_FORCE_REPROCESS: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    proc.on('close', (code) => {
-      const line = out.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`${which} child exited ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line) as ChildResult);
-    });
+  return runJsonChild<ChildResult>(SELF, ['--child', which, '--concurrency', String(concurrency)], {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    LOGSIEVE_OUTPUT_BUCKET: BUCKET,
+    LOGSIEVE_OUTPUT_PREFIX: `logsieve-${which}/`,
+    LOGSIEVE_FORCE_REPROCESS: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
 
