@@ -1,7 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+import { NodeSha256 } from './NodeSha256.js';
 
 /** Options of {@link createStepFunctionsClient}. */
 export interface StepFunctionsClientOptions {
@@ -42,7 +41,7 @@ export interface StepFunctionsClient {
  */
 export function createStepFunctionsClient(options: StepFunctionsClientOptions): StepFunctionsClient {
   const url = new URL(options.endpoint ?? `https://states.${options.region}.amazonaws.com`);
-  const signer = new SignatureV4({ service: 'states', region: options.region, credentials: options.credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'states', region: options.region, credentials: options.credentials, sha256: NodeSha256 });
   return {
     async call<T>(action: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
       const body = JSON.stringify(input);
@@ -72,35 +71,4 @@ export function createStepFunctionsClient(options: StepFunctionsClientOptions): 
       return json as T;
     },
   };
-}
-
-/** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
-class Sha256 {
-  private hash: Hash | ReturnType<typeof createHmac>;
-
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | ReturnType<typeof createHmac> {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(this.secret));
-  }
-}
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array | string {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
 }
