@@ -13,7 +13,6 @@
  * `ceilingVsDrain`, the drain+gunzip case's own ratio to the drain: no handler that has to inflate
  * the object on one stream can do better than that.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { startLocalStack } from '../scripts/localstack/harness.js';
 import { LOCAL_AWS } from '../scripts/local/localClients.js';
 import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
+import { runJsonChild } from './runJsonChild.js';
 
 // This process's own S3 client would print the SDK's Node-version notice on every run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -70,29 +70,17 @@ async function child(which: Case, endpoint: string, key: string): Promise<void> 
 }
 
 function runChild(which: Case, endpoint: string, key: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', which, '--endpoint', endpoint, '--key', key], {
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_REGION: LOCAL_AWS.region,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET,
-        LOGSIEVE_FORCE_REPROCESS: 'true',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    proc.on('close', (code) => {
-      const line = out.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`${which} child exited ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line) as ChildResult);
-    });
+  return runJsonChild<ChildResult>(SELF, ['--child', which, '--endpoint', endpoint, '--key', key], {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET,
+    LOGSIEVE_FORCE_REPROCESS: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
 

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Annotations, Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
@@ -20,18 +18,17 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { BackfillStateMachine } from './BackfillStateMachine.js';
 import { PIPELINE_DEFAULTS } from './constants.js';
-import { InfraError } from './errors.js';
 import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
-import { LogProcessorFunction } from './LogProcessorFunction.js';
-import { packageRoot } from './packageRoot.js';
-import { PrebuiltLogProcessorFunction } from './PrebuiltLogProcessorFunction.js';
-import type { PrebuiltLogProcessorFunctionProps } from './PrebuiltLogProcessorFunction.js';
+import { makeFunction } from './makeFunction.js';
+import type { LogProcessor } from './makeFunction.js';
+import { resolveBackfillSettings } from './resolveBackfillSettings.js';
 import { resolvePipelineSettings } from './resolvePipelineSettings.js';
 import type { LogProcessingPipelineProps, PipelineSettings } from './types.js';
 
 /** The pipeline's function, whichever way its code was built; both carry the bind…() helpers. */
-export type LogProcessor = LogProcessorFunction | PrebuiltLogProcessorFunction;
+export type { LogProcessor } from './makeFunction.js';
 
 /** Id of the singleton CDK adds to a stack for notifications on buckets it does not own. */
 const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -65,6 +62,8 @@ export class LogProcessingPipeline extends Construct {
   /** Rule routing `Error groups changed` events to `changesTopic`, when one is given. */
   readonly changesRule: Rule | undefined;
   readonly alarmTopic: ITopic | undefined;
+  /** The backfill state machine and its function, when the `backfill` setting asks for it. */
+  readonly backfill: BackfillStateMachine | undefined;
   readonly alarms: { readonly deadLetterQueueNotEmpty: IAlarm; readonly functionErrors: IAlarm; readonly oldestMessageAge: IAlarm; readonly failedObjects: IAlarm };
 
   constructor(scope: Construct, id: string, props: LogProcessingPipelineProps = {}) {
@@ -169,6 +168,18 @@ export class LogProcessingPipeline extends Construct {
       reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
     });
     ({ writer: this.rollupWriter, schedule: this.rollupSchedule, changesRule: this.changesRule } = this.addRollups(s, props));
+
+    // Backfill
+    const backfill = resolveBackfillSettings(props.backfill, (key) => this.node.tryGetContext(key));
+    this.backfill = backfill && new BackfillStateMachine(this, 'Backfill', {
+      settings: backfill,
+      inputBucket, inputPrefix: s.inputPrefix, inputBucketKey: this.inputBucketKey,
+      outputBucket: this.outputBucket, outputPrefix: s.outputPrefix, outputBucketKey: this.outputBucketKey,
+      memorySize: s.memorySize,
+      timeout: Duration.seconds(s.timeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      environment: handlerEnvironment(s),
+    });
 
     // Alarms
     this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
@@ -367,32 +378,4 @@ function handlerEnvironment(s: PipelineSettings): Record<string, string> {
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
-}
-
-/**
- * A function of the pipeline (the processor, the rollup writer): with `entry`, or when the
- * TypeScript source is there (a clone), a NodejsFunction that bundles it with esbuild at synth;
- * otherwise (an installed package, which ships no source) the bundle `npm run build` put in its
- * dist/ directory. Fails synth naming both paths when neither exists.
- */
-function makeFunction(
-  scope: Construct,
-  id: string,
-  entry: string | undefined,
-  bundle: { entry: string; prebuiltDir: string },
-  props: Omit<PrebuiltLogProcessorFunctionProps, 'bundleDir'>,
-): LogProcessor {
-  const root = packageRoot();
-  const source = entry ?? path.join(root, bundle.entry);
-  if (entry !== undefined || existsSync(source)) {
-    // The repository's lock file pins the bundle's dependencies; an installed package has none (the app's own is found).
-    const lock = path.join(root, 'package-lock.json');
-    const project = existsSync(lock) ? { depsLockFilePath: lock, projectRoot: root } : {};
-    return new LogProcessorFunction(scope, id, { ...props, entry: source, ...project });
-  }
-  const bundleDir = path.join(root, bundle.prebuiltDir);
-  if (!existsSync(path.join(bundleDir, 'index.mjs'))) {
-    throw new InfraError(`the function ${id} has neither its source (${source}) nor its bundle (${bundleDir}/index.mjs): run npm run build`);
-  }
-  return new PrebuiltLogProcessorFunction(scope, id, { ...props, bundleDir });
 }

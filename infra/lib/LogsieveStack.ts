@@ -27,5 +27,6 @@ export class LogsieveStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: this.pipeline.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.pipeline.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ProcessorFunctionName', { value: this.pipeline.processor.functionName });
+    if (this.pipeline.backfill) new CfnOutput(this, 'BackfillStateMachineArn', { value: this.pipeline.backfill.stateMachine.stateMachineArn });
   }
 }

@@ -1,4 +1,4 @@
-import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
+import { BACKFILL_BUNDLE, FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
 
 /**
  * House defaults of the log-processing pipeline. Every one can be changed through construct props
@@ -94,3 +94,23 @@ export const CONTEXT_NAMESPACE = 'logsieve';
 
 /** Lambda caps the whole environment at 4 KB; the rules get most of it. */
 export const MAX_RULES_JSON_BYTES = 3072;
+
+/**
+ * Defaults and bounds of the backfill state machine (`backfill` prop, `logsieve:backfill*` context).
+ */
+export const BACKFILL_SETTINGS = {
+  /** Repository-relative entry of the backfill function. */
+  entry: BACKFILL_BUNDLE.entry,
+  /**
+   * Items (invocations) at once per Distributed Map run. 10, like the queue's maxConcurrency: the
+   * account's Lambda concurrency (1 000 by default) is shared with every other function.
+   */
+  maxConcurrency: 10,
+  /** Distributed Map allows up to 10 000 child executions at once. */
+  maxConcurrencyBound: 10_000,
+  /** Failed items tolerated before the map stops, percent. 0: any failed item stops the map (the report is still written). */
+  toleratedFailurePercentage: 0,
+} as const;
+
+/** Context keys of the backfill: `-c logsieve:backfill=true -c logsieve:backfillMaxConcurrency=40`. */
+export const BACKFILL_CONTEXT_KEYS = ['backfill', 'backfillMaxConcurrency', 'backfillToleratedFailurePercentage'] as const;

@@ -24,3 +24,9 @@ export const ROLLUP_WRITER_BUNDLE = {
   entry: 'functions/handlers/writeRollups.ts',
   prebuiltDir: 'dist/rollup-writer',
 } as const;
+
+/** The backfill function (one manifest item, or the report), bundled like the others. */
+export const BACKFILL_BUNDLE = {
+  entry: 'functions/handlers/backfill.ts',
+  prebuiltDir: 'dist/backfill',
+} as const;

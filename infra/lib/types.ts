@@ -100,6 +100,26 @@ export interface LogProcessingPipelineProps {
   readonly changesTopic?: ITopic;
   /** ARN of an existing topic for the `Error groups changed` events; its policy must let events.amazonaws.com publish. */
   readonly changesTopicArn?: string;
+  /**
+   * Adds the backfill state machine (Step Functions Distributed Map over the manifest pages that
+   * `logsieve backfill --on-aws` writes) and its function. `true` takes the defaults. Default:
+   * `logsieve:backfill` context, else none.
+   */
+  readonly backfill?: boolean | BackfillProps;
+}
+
+/** Settings of the backfill state machine. */
+export interface BackfillProps {
+  /** Items processed at once (Distributed Map MaxConcurrency), 1–10000. Default 10. */
+  readonly maxConcurrency?: number;
+  /** Percentage of failed items the map tolerates before it stops, 0–100. Default 0. */
+  readonly toleratedFailurePercentage?: number;
+}
+
+/** Resolved backfill settings. */
+export interface BackfillSettings {
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
 }
 
 /** Fully resolved, validated settings (no construct objects). */

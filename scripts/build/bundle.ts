@@ -11,12 +11,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
-import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from '../../infra/lib/functionBundle.js';
+import { BACKFILL_BUNDLE, FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from '../../infra/lib/functionBundle.js';
 import { REPO_ROOT } from '../localstack/constants.js';
 
 export const CLI_BUNDLE = path.join(REPO_ROOT, 'dist', 'cli', 'logsieve.mjs');
 export const FUNCTION_BUNDLE_FILE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
 export const ROLLUP_WRITER_BUNDLE_FILE = path.join(REPO_ROOT, ROLLUP_WRITER_BUNDLE.prebuiltDir, 'index.mjs');
+export const BACKFILL_BUNDLE_FILE = path.join(REPO_ROOT, BACKFILL_BUNDLE.prebuiltDir, 'index.mjs');
 
 const common: BuildOptions = {
   absWorkingDir: REPO_ROOT,
@@ -29,7 +30,7 @@ const common: BuildOptions = {
   legalComments: 'none',
 };
 
-for (const [entry, outfile] of [[FUNCTION_BUNDLE.entry, FUNCTION_BUNDLE_FILE], [ROLLUP_WRITER_BUNDLE.entry, ROLLUP_WRITER_BUNDLE_FILE]] as const) {
+for (const [entry, outfile] of [[FUNCTION_BUNDLE.entry, FUNCTION_BUNDLE_FILE], [ROLLUP_WRITER_BUNDLE.entry, ROLLUP_WRITER_BUNDLE_FILE], [BACKFILL_BUNDLE.entry, BACKFILL_BUNDLE_FILE]] as const) {
   await build({
     ...common,
     entryPoints: [entry],
@@ -54,6 +55,6 @@ await build({
   external: ['testcontainers', '@testcontainers/localstack'],
 });
 
-for (const file of [FUNCTION_BUNDLE_FILE, ROLLUP_WRITER_BUNDLE_FILE, CLI_BUNDLE]) {
+for (const file of [FUNCTION_BUNDLE_FILE, ROLLUP_WRITER_BUNDLE_FILE, BACKFILL_BUNDLE_FILE, CLI_BUNDLE]) {
   console.log(`${path.relative(REPO_ROOT, file)}: ${((await stat(file)).size / 1024).toFixed(0)} KiB`);
 }

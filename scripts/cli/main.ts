@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import packageJson from '../../package.json' with { type: 'json' };
 import type { CliLogLevel } from './constants.js';
 import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP, LOG_LEVELS } from './constants.js';
+import type { BackfillCommandOptions } from './backfillCommand.js';
 import { toCliError } from './toCliError.js';
 import type { CliIO } from './types.js';
 
@@ -166,6 +167,28 @@ function buildProgram(io: CliIO): Command {
     .action(async (opts: { sizeMb: number; seed: number; outDir: string; keep: boolean; deployed: boolean; logLevel?: CliLogLevel }) => {
       const { demoCommand } = await import('./demoCommand.js');
       await demoCommand(opts, io);
+    });
+
+  program
+    .command('backfill')
+    .description('process every object under an S3 prefix: plan it, run it here with bounded concurrency (or on Step Functions with --on-aws), write a report')
+    .argument('<prefix>', 's3://bucket/prefix/ to backfill (endpoint: AWS_ENDPOINT_URL or LOCALSTACK_ENDPOINT)')
+    .option('--suffix <suffix...>', 'keep only keys ending in one of these (e.g. --suffix .gz .log)')
+    .option('--since <date>', 'keep only objects last modified at or after this ISO 8601 date or time')
+    .option('--until <date>', 'keep only objects last modified before this ISO 8601 date or time')
+    .option('--concurrency <n>', 'objects processed at once in this process, 1 to 64', (v) => integer('--concurrency', v, 1, 64), 8)
+    .option('--out <s3://bucket/prefix/>', 'where outputs, manifest and report go (default: LOGSIEVE_OUTPUT_BUCKET or the input bucket, under logsieve/)')
+    .option('--config <file>', 'rules JSON file')
+    .option('--max-item-keys <n>', 'most objects per manifest item, 1 to 200', (v) => integer('--max-item-keys', v, 1, 200))
+    .option('--max-item-mib <n>', 'most MiB (S3 sizes) per manifest item', (v) => integer('--max-item-mib', v, 1, 1_048_576))
+    .option('--items-per-page <n>', 'items per manifest page, 1 to 10000', (v) => integer('--items-per-page', v, 1, 10_000))
+    .option('--json', 'print only the report JSON on stdout', false)
+    .option('--on-aws', 'start the deployed backfill state machine on the plan and follow it, instead of processing here', false)
+    .option('--state-machine-arn <arn>', 'with --on-aws: the stack output BackfillStateMachineArn (env LOGSIEVE_BACKFILL_STATE_MACHINE_ARN)')
+    .action(async (prefix: string, opts: BackfillCommandOptions & { maxItemMib?: number }) => {
+      const { maxItemMib, ...rest } = opts;
+      const { backfillCommand } = await import('./backfillCommand.js');
+      await backfillCommand(prefix, { ...rest, ...(maxItemMib !== undefined ? { maxItemBytes: maxItemMib * 1024 * 1024 } : {}) }, io);
     });
 
   return program;

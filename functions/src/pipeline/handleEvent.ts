@@ -147,8 +147,8 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
   }
 }
 
-/** `err` or the first error of its `cause` chain that is a `type`. */
-function causeOfType<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+/** `err` or the first error of its `cause` chain that is a `type` (at most 8 deep). */
+export function causeOfType<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
   for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     if (e instanceof type) return e;
   }

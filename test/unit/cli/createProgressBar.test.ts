@@ -1,19 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgressBar } from '../../../scripts/cli/createProgressBar.js';
-
-/** A stream that says it is a terminal, keeping what is drawn on it. */
-function fakeTerminal(): { stream: NodeJS.WritableStream; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  Object.assign(stream, { isTTY: true, columns: 160, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
-  return { stream, text: () => text };
-}
+import { fakeTerminal } from '../../helpers/fakeTerminal.js';
 
 describe('createProgressBar', () => {
   it('draws nothing when disabled (stdout not a TTY, or --json)', () => {

@@ -1,0 +1,85 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { mapConcurrent } from '../stream/mapConcurrent.js';
+import { backfillKeys } from './backfillKeys.js';
+import { BACKFILL_DEFAULTS, BACKFILL_SCHEMAS } from './constants.js';
+import { BackfillDocumentError } from './errors.js';
+import { getJson } from './getJson.js';
+import { putJson } from './putJson.js';
+import type { BackfillFailure, BackfillItem, BackfillItemResult, BackfillPlan, BackfillReport } from './types.js';
+
+/** Options of {@link writeBackfillReport}. */
+export interface WriteBackfillReportOptions {
+  s3: S3Client;
+  /** Where the plan is: the backfill's output bucket and prefix. */
+  outputBucket: string;
+  outputPrefix: string;
+  backfillId: string;
+  /** Why the Distributed Map stopped, when it did. */
+  mapError?: { error: string; cause?: string };
+  /** Result objects read at once. Default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The final step of a backfill: reads `plan.json`, then page by page the items and their results
+ * (`concurrency` at a time), and writes `<outputPrefix>backfills/<id>/report.json`: objects
+ * processed, skipped and failed with reasons. An item without a result (its invocation failed
+ * before writing one) counts every one of its objects as failed. Memory: one manifest page and at
+ * most `reportedFailures` (1 000) failures; the rest are counted in `failuresOmitted`.
+ *
+ * @throws BackfillDocumentError when the plan or a manifest page is missing.
+ * @example const report = await writeBackfillReport({ s3, outputBucket: 'logs', outputPrefix: 'logsieve/', backfillId });
+ */
+export async function writeBackfillReport(options: WriteBackfillReportOptions): Promise<BackfillReport> {
+  const { s3, outputBucket, backfillId, signal } = options;
+  const keys = backfillKeys(options.outputPrefix, backfillId);
+  const plan = await getJson<BackfillPlan>(s3, outputBucket, keys.plan, signal);
+  if (plan === undefined) throw new BackfillDocumentError(outputBucket, keys.plan, 'no backfill plan here');
+  const counts = { objects: 0, processed: 0, skipped: 0, failed: 0, bytesIn: 0, records: 0, items: 0, itemsWithoutResult: 0 };
+  const failures: BackfillFailure[] = [];
+  let failuresOmitted = 0;
+  const addFailure = (failure: BackfillFailure): void => {
+    if (failures.length < BACKFILL_DEFAULTS.reportedFailures) failures.push(failure);
+    else failuresOmitted++;
+  };
+
+  for (const page of plan.pages) {
+    const items = await getJson<BackfillItem[]>(s3, outputBucket, page.key, signal);
+    if (!Array.isArray(items)) throw new BackfillDocumentError(outputBucket, page.key, 'the manifest page the plan lists is missing or not a JSON array');
+    const read = (item: BackfillItem): Promise<[BackfillItem, BackfillItemResult | undefined]> =>
+      getJson<BackfillItemResult>(s3, outputBucket, keys.result(item.id), signal).then((result) => [item, result]);
+    for await (const [item, result] of mapConcurrent(items, read, { concurrency: options.concurrency ?? 8, ...(signal ? { signal } : {}) })) {
+      counts.items++;
+      counts.objects += item.objects.length;
+      if (result === undefined) {
+        counts.itemsWithoutResult++;
+        counts.failed += item.objects.length;
+        for (const o of item.objects) addFailure({ key: o.key, reason: `item ${item.id} has no result: its invocation failed before writing one (see the execution's map run)`, retryable: true });
+        continue;
+      }
+      counts.processed += result.counts.processed;
+      counts.skipped += result.counts.skipped;
+      counts.failed += result.counts.failed;
+      counts.bytesIn += result.counts.bytesIn;
+      counts.records += result.counts.records;
+      for (const f of result.failures) addFailure(f);
+    }
+  }
+
+  const report: BackfillReport = {
+    schema: BACKFILL_SCHEMAS.report,
+    backfillId,
+    status: counts.failed === 0 && options.mapError === undefined ? 'complete' : 'failed',
+    source: plan.source,
+    output: plan.output,
+    planKey: keys.plan,
+    writtenAt: new Date().toISOString(),
+    counts,
+    failures,
+    failuresOmitted,
+    ...(options.mapError ? { mapError: options.mapError } : {}),
+  };
+  await putJson(s3, outputBucket, keys.report, report, signal);
+  return report;
+}

@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BackfillReport } from '../../functions/src/backfill/types.js';
+import { deployToLocalStack } from '../../scripts/deployLocal.js';
+import { localstackClients, uniqueName } from '../helpers/localstackClients.js';
+import { putObjects } from '../helpers/putObjects.js';
+import { sampleLog } from '../helpers/sampleLog.js';
+import { runInProcess } from '../unit/cli/support/runCli.js';
+
+// The whole backfill on LocalStack: the stack deployed with its backfill state machine (the real
+// definition of the synthesized template, deployed by cdklocal), 2 500 objects planned into three
+// manifest pages, `logsieve backfill --on-aws` starting and following the execution, every object
+// processed by the deployed function; a second run skips every one.
+const { endpoint, s3 } = localstackClients();
+const log = sampleLog(40, 8);
+const keys = Array.from({ length: 2500 }, (_, i) => `logs/2026/11/${String(i).padStart(5, '0')}.log`);
+let outputs: Record<string, string>;
+
+const backfill = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+  runInProcess(
+    ['backfill', `s3://${outputs.InputBucketName}/logs/`, '--on-aws', '--state-machine-arn', outputs.BackfillStateMachineArn!,
+      '--out', `s3://${outputs.OutputBucketName}/logsieve/`, '--items-per-page', '10', '--json'],
+    { env: { AWS_ENDPOINT_URL: endpoint } },
+  );
+
+beforeAll(async () => {
+  const deployed = await deployToLocalStack({
+    endpoint,
+    stackName: uniqueName('LogsieveBackfill').replace(/[^A-Za-z0-9-]/g, ''),
+    context: { 'logsieve:backfill': 'true', 'logsieve:inputPrefix': 'logs/', 'logsieve:backfillMaxConcurrency': '8', 'logsieve:serverAccessLogs': 'false' },
+    log: () => {},
+  });
+  if (!deployed.ok) throw new Error(`the stack did not deploy to LocalStack:\n${deployed.failures.join('\n')}`);
+  outputs = deployed.outputs;
+  await putObjects(s3, outputs.InputBucketName!, keys.map((key) => ({ key, body: log.text })));
+});
+
+describe('backfill on LocalStack Step Functions, end to end', () => {
+  it('processes 2 500 objects over three manifest pages, then a second run skips all of them', async () => {
+    const first = await backfill();
+    expect(first.code, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout) as BackfillReport;
+    expect(report).toMatchObject({ status: 'complete', counts: { objects: 2500, items: 25, processed: 2500, skipped: 0, failed: 0, itemsWithoutResult: 0, records: 2500 * log.errorLines } });
+    expect(first.stderr).toMatch(/2500 objects in 25 items on 3 pages/);
+
+    const second = await backfill();
+    expect(second.code, second.stderr).toBe(0);
+    expect((JSON.parse(second.stdout) as BackfillReport).counts).toMatchObject({ objects: 2500, processed: 0, skipped: 2500, failed: 0 });
+  });
+});
