@@ -19,8 +19,8 @@ import { mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../scripts/localstack/constants.js';
-import { installPackedTarball } from '../scripts/pack/installPackedTarball.js';
+import { REPO_ROOT } from '../dev/localstack/constants.js';
+import { installPackedTarball } from '../dev/pack/installPackedTarball.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, target: { type: 'string', default: 'tarball' } },

@@ -19,9 +19,9 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startLocalStack } from '../scripts/localstack/harness.js';
-import { LOCAL_AWS } from '../scripts/local/localClients.js';
-import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
+import { LOCAL_AWS } from '../dev/local/localClients.js';
+import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 import { runJsonChild } from './runJsonChild.js';
 
 // This process's own S3 client would print the SDK's Node-version notice on every run.

@@ -32,8 +32,8 @@ import { createParseStats } from '../functions/src/parse/createParseStats.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
 import { records } from '../functions/src/parse/records.js';
 import type { Line } from '../functions/src/stream/types.js';
-import { main } from '../scripts/cli/main.js';
-import { prng } from '../scripts/local/prng.js';
+import { main } from '../cli/main.js';
+import { prng } from '../dev/local/prng.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 

@@ -3,7 +3,7 @@
  *
  * Loads every module in bench/hostile/cases/*.ts (each exports `cases: HostileCase[]`), writes the
  * inputs once under bench/.data/hostile/ (git-ignored, reused), and runs
- * `node scripts/logsieve.mjs process <file> --json` per case in a child process of its own process
+ * `node dev/logsieve.mjs process <file> --json` per case in a child process of its own process
  * group, under /usr/bin/time -v (peak RSS), with a time limit: after it the group gets SIGTERM,
  * then SIGKILL 2 s later, and the run checks that no process of the group is left.
  *
@@ -31,7 +31,7 @@ import type { HostileCase } from './hostile/types.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench', '.data', 'hostile');
 const CASES_DIR = join(ROOT, 'bench', 'hostile', 'cases');
-const CLI = join(ROOT, 'scripts', 'logsieve.mjs');
+const CLI = join(ROOT, 'dev', 'logsieve.mjs');
 const DEFAULT_LIMIT_MS = 120_000;
 const TARGET_MBPS = 1;
 const TARGET_RSS_MIB = 256;

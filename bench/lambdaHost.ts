@@ -12,8 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
-import { startLocalStack } from '../scripts/localstack/harness.js';
-import { LOCAL_AWS } from '../scripts/local/localClients.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
+import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { zipFiles } from '../test/helpers/zipFiles.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

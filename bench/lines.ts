@@ -25,8 +25,8 @@ import { createGunzip } from 'node:zlib';
 import { decompress } from '../functions/src/stream/decompress.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
 import { lines } from '../functions/src/stream/lines.js';
-import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
-import type { AppLogFiles } from '../scripts/local/generateAppLog.js';
+import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
+import type { AppLogFiles } from '../dev/local/generateAppLog.js';
 
 const MiB = 1024 * 1024;
 const READ_CHUNK = MiB;

@@ -19,7 +19,7 @@ import { createParseStats } from '../functions/src/parse/createParseStats.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
 import { records } from '../functions/src/parse/records.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
-import { prng } from '../scripts/local/prng.js';
+import { prng } from '../dev/local/prng.js';
 
 /** One measured variant. */
 export interface NdjsonCaseRow {

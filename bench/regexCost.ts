@@ -6,7 +6,7 @@
  *   against the redactor before issue 13 (read from git, commit `93cef1a`) in the same run;
  * - user patterns of the rules on the same lines: V8 `RegExp` (what the rules used before) against
  *   `compilePattern` (V8 for a pattern without quantifiers, RE2 otherwise), lines/s;
- * - the worst lines: each hostile line of `scripts/local/hostileLines.ts` at 1 MiB through the
+ * - the worst lines: each hostile line of `dev/local/hostileLines.ts` at 1 MiB through the
  *   redactor (MB/s, slowest first), and the old redactor on 16 KiB of the worst one (it is
  *   quadratic: 1 MiB would take minutes).
  *
@@ -22,7 +22,7 @@ import { REDACTION_KINDS } from '../functions/src/parse/constants.js';
 import type { Redactor } from '../functions/src/parse/createRedactor.js';
 import { createRedactor } from '../functions/src/parse/createRedactor.js';
 import type { RedactionRules } from '../functions/src/parse/types.js';
-import { HOSTILE_LINES } from '../scripts/local/hostileLines.js';
+import { HOSTILE_LINES } from '../dev/local/hostileLines.js';
 
 const BASELINE_COMMIT = '93cef1a';
 const RUNS = 7;

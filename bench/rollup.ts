@@ -23,9 +23,9 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Summary } from '../functions/src/pipeline/types.js';
 import { mapConcurrent } from '../functions/src/stream/mapConcurrent.js';
-import { startLocalStack } from '../scripts/localstack/harness.js';
-import { LOCAL_AWS } from '../scripts/local/localClients.js';
-import { prng } from '../scripts/local/prng.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
+import { LOCAL_AWS } from '../dev/local/localClients.js';
+import { prng } from '../dev/local/prng.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -19,8 +19,8 @@ import { runBackfill } from '../functions/src/backfill/runBackfill.js';
 import { loadConfig } from '../functions/src/config/loadConfig.js';
 import { processObject } from '../functions/src/pipeline/processObject.js';
 import { mapConcurrent } from '../functions/src/stream/mapConcurrent.js';
-import { startLocalStack } from '../scripts/localstack/harness.js';
-import { LOCAL_AWS } from '../scripts/local/localClients.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
+import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { runJsonChild } from './runJsonChild.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -21,8 +21,8 @@ import { parseArgs } from 'node:util';
 import { createLineStats } from '../functions/src/stream/createLineStats.js';
 import { decompress } from '../functions/src/stream/decompress.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
-import { collectTemplates } from '../scripts/cli/collectTemplates.js';
-import { ensureAppLogFiles } from '../scripts/local/generateAppLog.js';
+import { collectTemplates } from '../cli/collectTemplates.js';
+import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);

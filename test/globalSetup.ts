@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import type {} from 'vitest';
-import { startLocalStack } from '../scripts/localstack/harness.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,8 +3,8 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
-import type { NotificationPipe } from '../../scripts/local/notificationPipe.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import type { NotificationPipe } from '../../dev/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import {
   albLine, cloudTrailDocument, cloudWatchEventsFirst, deepArray, gzipStrayByteBetweenMembers, gzipThenPlainText, jsonLines,
   textLines, utf16WithBom, zstdHugeWindowFrame, zstdRawFrame, zstdRleBomb,

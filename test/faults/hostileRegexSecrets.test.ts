@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
 import { outputKeys } from '../../functions/src/pipeline/outputKeys.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
-import { EXIT } from '../../scripts/cli/constants.js';
-import { HOSTILE_LINES } from '../../scripts/local/hostileLines.js';
-import type { NotificationPipe } from '../../scripts/local/notificationPipe.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { EXIT } from '../../cli/constants.js';
+import { HOSTILE_LINES } from '../../dev/local/hostileLines.js';
+import type { NotificationPipe } from '../../dev/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { childEnv, runInProcess, startCli } from '../unit/cli/support/runCli.js';
 import type { CliRun } from '../unit/cli/support/runCli.js';
 import type { FaultRow } from './support/faultTable.js';
@@ -71,7 +71,7 @@ async function markersIn(file: string): Promise<Set<number>> {
 }
 
 describe('hostile regex input', () => {
-  it('every hostile 1 MiB line of scripts/local/hostileLines.ts, each followed by an error: all read at input speed, no error lost', async ({ task }) => {
+  it('every hostile 1 MiB line of dev/local/hostileLines.ts, each followed by an error: all read at input speed, no error lost', async ({ task }) => {
     const dir = await tempDir();
     const file = path.join(dir, 'hostile.log');
     const out = createWriteStream(file);

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { mapConcurrent } from '../../functions/src/stream/mapConcurrent.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { sampleLog } from '../helpers/sampleLog.js';
 import { createPipelineRig } from './support/pipelineRig.js';
 

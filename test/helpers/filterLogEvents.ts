@@ -1,4 +1,4 @@
-import { LOCAL_AWS } from '../../scripts/local/localClients.js';
+import { LOCAL_AWS } from '../../dev/local/localClients.js';
 
 /** One CloudWatch Logs event as FilterLogEvents returns it. */
 export interface LogEvent {

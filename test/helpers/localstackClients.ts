@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { LOCAL_AWS, localClients } from '../../scripts/local/localClients.js';
+import { LOCAL_AWS, localClients } from '../../dev/local/localClients.js';
 
-export { LOCAL_AWS } from '../../scripts/local/localClients.js';
-export { uniqueName } from '../../scripts/local/uniqueName.js';
+export { LOCAL_AWS } from '../../dev/local/localClients.js';
+export { uniqueName } from '../../dev/local/uniqueName.js';
 
 /** The endpoint the global setup started, plus S3 and SQS clients pointed at it. */
 export function localstackClients(): { endpoint: string; s3: S3Client; sqs: SQSClient } {

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCALSTACK_ACCOUNT } from '../../scripts/deployLocal.js';
+import { LOCALSTACK_ACCOUNT } from '../../dev/deployLocal.js';
 import { LOCAL_AWS, localstackClients } from '../helpers/localstackClients.js';
 import { buildStack } from './support/buildStack.js';
 

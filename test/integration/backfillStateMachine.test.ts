@@ -1,6 +1,6 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createStepFunctionsClient } from '../../scripts/cli/createStepFunctionsClient.js';
+import { createStepFunctionsClient } from '../../cli/createStepFunctionsClient.js';
 import { LOCAL_AWS, localstackClients, uniqueName } from '../helpers/localstackClients.js';
 import { putObjects } from '../helpers/putObjects.js';
 import { buildStack } from '../infra/support/buildStack.js';

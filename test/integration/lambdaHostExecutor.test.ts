@@ -1,8 +1,8 @@
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { isAlive } from '../../scripts/cli/liveUpState.js';
-import { startHostLocalStack } from '../../scripts/localstack/hostLocalStack.js';
+import { isAlive } from '../../cli/liveUpState.js';
+import { startHostLocalStack } from '../../dev/localstack/hostLocalStack.js';
 import { filterLogEvents } from '../helpers/filterLogEvents.js';
 import { LOCAL_AWS, uniqueName } from '../helpers/localstackClients.js';
 import { zipFiles } from '../helpers/zipFiles.js';

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { describe, expect, it } from 'vitest';
-import { generateAppLog } from '../../scripts/local/generateAppLog.js';
+import { generateAppLog } from '../../dev/local/generateAppLog.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { LOCAL_AWS, localstackClients, uniqueName } from '../helpers/localstackClients.js';
 import { runHandlerInChild } from '../helpers/runHandlerInChild.js';
 

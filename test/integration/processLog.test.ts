@@ -3,11 +3,11 @@ import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateAppLog } from '../../scripts/local/generateAppLog.js';
+import { generateAppLog } from '../../dev/local/generateAppLog.js';
 import type { ObjectOutcome } from '../../functions/src/pipeline/handleEvent.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { localstackClients, uniqueName, useLocalstackEnv } from '../helpers/localstackClients.js';
 import { sampleLog } from '../helpers/sampleLog.js';
 

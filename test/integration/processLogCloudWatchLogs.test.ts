@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
 import type { Summary } from '../../functions/src/pipeline/types.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { lambdaSubscriptionObject } from '../helpers/cloudWatchLogsEnvelope.js';
 import { localstackClients, uniqueName, useLocalstackEnv } from '../helpers/localstackClients.js';
 

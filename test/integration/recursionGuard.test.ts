@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { ObjectOutcome } from '../../functions/src/pipeline/handleEvent.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
 import { localstackClients, useLocalstackEnv } from '../helpers/localstackClients.js';
 import { sampleLog } from '../helpers/sampleLog.js';
 

@@ -6,9 +6,9 @@ import { ROLLUP_DEFAULTS } from '../../functions/src/rollup/constants.js';
 import type { RunReport } from '../../functions/src/rollup/runRollups.js';
 import { runRollups } from '../../functions/src/rollup/runRollups.js';
 import type { ChangeEventDetail, Rollup } from '../../functions/src/rollup/types.js';
-import { createNotificationPipe, receiveNotifications } from '../../scripts/local/notificationPipe.js';
-import type { NotificationPipe } from '../../scripts/local/notificationPipe.js';
-import { LOCAL_AWS } from '../../scripts/local/localClients.js';
+import { createNotificationPipe, receiveNotifications } from '../../dev/local/notificationPipe.js';
+import type { NotificationPipe } from '../../dev/local/notificationPipe.js';
+import { LOCAL_AWS } from '../../dev/local/localClients.js';
 import { localstackClients, uniqueName, useLocalstackEnv } from '../helpers/localstackClients.js';
 import { changeEventQueue, hourLog } from '../helpers/rollupFixtures.js';
 

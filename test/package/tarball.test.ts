@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../scripts/localstack/constants.js';
-import type { InstalledTarball } from '../../scripts/pack/installPackedTarball.js';
-import { installPackedTarball } from '../../scripts/pack/installPackedTarball.js';
+import { REPO_ROOT } from '../../dev/localstack/constants.js';
+import type { InstalledTarball } from '../../dev/pack/installPackedTarball.js';
+import { installPackedTarball } from '../../dev/pack/installPackedTarball.js';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; bin: { logsieve: string } };

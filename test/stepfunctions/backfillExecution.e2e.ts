@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackfillReport } from '../../functions/src/backfill/types.js';
-import { deployToLocalStack } from '../../scripts/deployLocal.js';
+import { deployToLocalStack } from '../../dev/deployLocal.js';
 import { localstackClients, uniqueName } from '../helpers/localstackClients.js';
 import { putObjects } from '../helpers/putObjects.js';
 import { sampleLog } from '../helpers/sampleLog.js';

@@ -1,12 +1,12 @@
 /**
  * `bench:hostile` cases of class `regex` (issue 13, class 1): one input per hostile line of
- * `scripts/local/hostileLines.ts`, eight 1 MiB copies of it, each followed by an ordinary ERROR line.
+ * `dev/local/hostileLines.ts`, eight 1 MiB copies of it, each followed by an ordinary ERROR line.
  * The runner (`bench/hostile.ts`) runs `logsieve process <file> --json` on each in a child with a
  * time limit and measures MB/s and peak RSS.
  */
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { HOSTILE_LINES } from '../../../scripts/local/hostileLines.js';
+import { HOSTILE_LINES } from '../../../dev/local/hostileLines.js';
 
 /** One hostile input of `bench:hostile`. */
 export interface HostileCase {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { NodeSha256 } from '../../../scripts/cli/NodeSha256.js';
+import { NodeSha256 } from '../../../cli/NodeSha256.js';
 
 describe('NodeSha256', () => {
   it('hashes what it was given in pieces, and starts again after reset', async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BASE_NAME_MAX_BYTES, NAME_MAX_BYTES, outputBaseName } from '../../../scripts/cli/checkOutputPaths.js';
-import { EXIT } from '../../../scripts/cli/constants.js';
+import { BASE_NAME_MAX_BYTES, NAME_MAX_BYTES, outputBaseName } from '../../../cli/checkOutputPaths.js';
+import { EXIT } from '../../../cli/constants.js';
 import { runInProcess } from './support/runCli.js';
 
 const LOG = '2026-11-26T00:00:00.000Z INFO started\n2026-11-26T00:00:01.000Z ERROR payment failed for order 17\n';

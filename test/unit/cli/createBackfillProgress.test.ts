@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBackfillProgress } from '../../../scripts/cli/createBackfillProgress.js';
+import { createBackfillProgress } from '../../../cli/createBackfillProgress.js';
 import { fakeTerminal } from '../../helpers/fakeTerminal.js';
 
 describe('createBackfillProgress', () => {

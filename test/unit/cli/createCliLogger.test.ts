@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCliLogger } from '../../../scripts/cli/createCliLogger.js';
+import { createCliLogger } from '../../../cli/createCliLogger.js';
 
 describe('createCliLogger', () => {
   it('writes Powertools JSON lines to its sink, children included, never to stdout', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressBar } from '../../../scripts/cli/createProgressBar.js';
+import { createProgressBar } from '../../../cli/createProgressBar.js';
 import { fakeTerminal } from '../../helpers/fakeTerminal.js';
 
 describe('createProgressBar', () => {

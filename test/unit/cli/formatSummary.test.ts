@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary } from '../../../scripts/cli/formatSummary.js';
+import { formatSummary } from '../../../cli/formatSummary.js';
 import type { Summary } from '../../../functions/src/pipeline/types.js';
 
 const summary = {

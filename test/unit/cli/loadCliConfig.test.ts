@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliConfigError } from '../../../scripts/cli/errors.js';
-import { loadCliConfig } from '../../../scripts/cli/loadCliConfig.js';
+import { CliConfigError } from '../../../cli/errors.js';
+import { loadCliConfig } from '../../../cli/loadCliConfig.js';
 
 const fixture = (name: string): string => path.join(import.meta.dirname, '../../fixtures/cli', name);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../scripts/cli/errors.js';
-import { parseS3Uri } from '../../../scripts/cli/parseS3Uri.js';
+import { UsageError } from '../../../cli/errors.js';
+import { parseS3Uri } from '../../../cli/parseS3Uri.js';
 
 describe('parseS3Uri', () => {
   it('splits bucket and key, keeping slashes and spaces in the key', () => {

@@ -3,10 +3,10 @@ import { ConfigError } from '../../../functions/src/config/errors.js';
 import { RulesConfigError } from '../../../functions/src/parse/errors.js';
 import { ErrorPartWriteError } from '../../../functions/src/output/errors.js';
 import { S3ReadError } from '../../../functions/src/stream/errors.js';
-import { LocalStackUnavailableError } from '../../../scripts/localstack/errors.js';
-import { EXIT } from '../../../scripts/cli/constants.js';
-import { CliError, UsageError } from '../../../scripts/cli/errors.js';
-import { toCliError } from '../../../scripts/cli/toCliError.js';
+import { LocalStackUnavailableError } from '../../../dev/localstack/errors.js';
+import { EXIT } from '../../../cli/constants.js';
+import { CliError, UsageError } from '../../../cli/errors.js';
+import { toCliError } from '../../../cli/toCliError.js';
 
 const refused = (): Error => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 

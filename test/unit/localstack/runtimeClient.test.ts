@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { isAlive } from '../../../scripts/cli/liveUpState.js';
+import { isAlive } from '../../../cli/liveUpState.js';
 import type { RuntimeApiPeer } from './support/runtimeApiPeer.js';
 import { spawnRuntimeClient, startRuntimeApiPeer } from './support/runtimeApiPeer.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_LINES } from '../../../scripts/local/hostileLines.js';
+import { HOSTILE_LINES } from '../../../dev/local/hostileLines.js';
 
 const PROBE = path.join(import.meta.dirname, 'support', 'hostileProbe.ts');
 const MiB = 1024 * 1024;

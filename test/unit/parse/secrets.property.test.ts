@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRules } from '../../../functions/src/parse/parseRules.js';
 import type { ErrorRecord } from '../../../functions/src/parse/types.js';
-import { processToDirectory } from '../../../scripts/cli/processToDirectory.js';
+import { processToDirectory } from '../../../cli/processToDirectory.js';
 
 /** A random secret: letters and digits, with a fixed head so that it cannot occur in the log by chance. */
 const secret = fc.stringMatching(/^[A-Za-z0-9]{8,24}$/).map((s) => `Qz${s}`);

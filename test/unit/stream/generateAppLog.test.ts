@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { generateAppLog } from '../../../scripts/local/generateAppLog.js';
+import { generateAppLog } from '../../../dev/local/generateAppLog.js';
 import { createLineStats } from '../../../functions/src/stream/createLineStats.js';
 import { lineBatches } from '../../../functions/src/stream/lineBatches.js';
 import { collect } from '../../helpers/streams.js';

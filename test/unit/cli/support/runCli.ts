@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { main } from '../../../../scripts/cli/main.js';
-import type { CliIO } from '../../../../scripts/cli/types.js';
+import { main } from '../../../../cli/main.js';
+import type { CliIO } from '../../../../cli/types.js';
 
 /** The `bin` shim, run as a user runs `npx logsieve`. */
-export const SHIM = path.resolve(import.meta.dirname, '../../../../scripts/logsieve.mjs');
+export const SHIM = path.resolve(import.meta.dirname, '../../../../dev/logsieve.mjs');
 
 /** What a finished CLI run left. */
 export interface CliRun {
@@ -28,7 +28,7 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
-/** Starts `node scripts/logsieve.mjs …args` and gathers its output as it comes. */
+/** Starts `node dev/logsieve.mjs …args` and gathers its output as it comes. */
 export function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; run: Promise<CliRun>; output: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [SHIM, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { LOCALSTACK } from '../../../../scripts/localstack/constants.js';
+import { LOCALSTACK } from '../../../../dev/localstack/constants.js';
 
 /** The runtime client the host executor starts, run here under this Node.js. */
 export const RUNTIME_CLIENT = path.join(LOCALSTACK.hostExecutorDir, 'logsieve_lambda_host', 'runtime_client.mjs');

@@ -1,5 +1,5 @@
 /**
- * Child process of `hostileRegex.test.ts`: runs every hostile line of `scripts/local/hostileLines.ts`
+ * Child process of `hostileRegex.test.ts`: runs every hostile line of `dev/local/hostileLines.ts`
  * through format detection and the whole parse stage (every parser, the redactor, the user patterns,
  * grouping) and prints `start <case>` before and one JSON line `{case, ms}` after each, so that the
  * parent can name the case that did not finish in its time limit.
@@ -11,7 +11,7 @@ import { parseRules } from '../../../../functions/src/parse/parseRules.js';
 import { records } from '../../../../functions/src/parse/records.js';
 import { sniffFormat } from '../../../../functions/src/parse/sniffFormat.js';
 import type { LogFormat } from '../../../../functions/src/parse/types.js';
-import { HOSTILE_LINES, HOSTILE_RULES } from '../../../../scripts/local/hostileLines.js';
+import { HOSTILE_LINES, HOSTILE_RULES } from '../../../../dev/local/hostileLines.js';
 
 const bytes = Number(process.argv[2] ?? 1024 * 1024);
 const only = process.argv[3];

@@ -1,8 +1,8 @@
-import { backfillKeys } from '../../functions/src/backfill/backfillKeys.js';
-import { BackfillOptionError } from '../../functions/src/backfill/errors.js';
-import { runBackfill } from '../../functions/src/backfill/runBackfill.js';
-import type { BackfillPlanSettings, BackfillReport, BackfillSource } from '../../functions/src/backfill/types.js';
-import { clientsFromEnv } from '../local/clientsFromEnv.js';
+import { backfillKeys } from '../functions/src/backfill/backfillKeys.js';
+import { BackfillOptionError } from '../functions/src/backfill/errors.js';
+import { runBackfill } from '../functions/src/backfill/runBackfill.js';
+import type { BackfillPlanSettings, BackfillReport, BackfillSource } from '../functions/src/backfill/types.js';
+import { clientsFromEnv } from '../dev/local/clientsFromEnv.js';
 import { createBackfillProgress } from './createBackfillProgress.js';
 import { CliError, UsageError } from './errors.js';
 import { loadCliConfig } from './loadCliConfig.js';

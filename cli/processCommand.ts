@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Summary } from '../../functions/src/pipeline/types.js';
-import { sourceIdentity } from '../../functions/src/pipeline/sourceIdentity.js';
+import type { Summary } from '../functions/src/pipeline/types.js';
+import { sourceIdentity } from '../functions/src/pipeline/sourceIdentity.js';
 import { DEFAULT_OUT_DIR } from './constants.js';
 import { createProgressBar } from './createProgressBar.js';
 import { CorruptInputError, NotFoundError, UsageError } from './errors.js';
@@ -80,9 +80,9 @@ export async function processCommand(input: string, options: ProcessCommandOptio
     const ref = parseS3Uri(input, '<input>');
     // The AWS SDK loads here, on the S3 path only: a local file never pays for it.
     const [{ clientsFromEnv }, { processObject }, { s3Source }] = await Promise.all([
-      import('../local/clientsFromEnv.js'),
-      import('../../functions/src/pipeline/processObject.js'),
-      import('../../functions/src/stream/s3Source.js'),
+      import('../dev/local/clientsFromEnv.js'),
+      import('../functions/src/pipeline/processObject.js'),
+      import('../functions/src/stream/s3Source.js'),
     ]);
     const { s3 } = clientsFromEnv(io.env);
     try {

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { capUtf8 } from '../../functions/src/parse/createRecordBuilder.js';
+import { capUtf8 } from '../functions/src/parse/createRecordBuilder.js';
 import { OutputExistsError, UsageError } from './errors.js';
 
 /** Longest name a file system takes for one path component (Linux, macOS, Windows: 255). */

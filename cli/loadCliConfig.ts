@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../functions/src/config/errors.js';
-import { loadConfig } from '../../functions/src/config/loadConfig.js';
-import type { Config } from '../../functions/src/config/types.js';
-import { RulesConfigError } from '../../functions/src/parse/errors.js';
-import { parseRules } from '../../functions/src/parse/parseRules.js';
+import { ConfigError } from '../functions/src/config/errors.js';
+import { loadConfig } from '../functions/src/config/loadConfig.js';
+import type { Config } from '../functions/src/config/types.js';
+import { RulesConfigError } from '../functions/src/parse/errors.js';
+import { parseRules } from '../functions/src/parse/parseRules.js';
 import { CliConfigError } from './errors.js';
 
 /** Options of {@link loadCliConfig}. */

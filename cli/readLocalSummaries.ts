@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { StoredSummary } from '../../functions/src/rollup/readS3Summaries.js';
-import type { Summary } from '../../functions/src/pipeline/types.js';
+import type { StoredSummary } from '../functions/src/rollup/readS3Summaries.js';
+import type { Summary } from '../functions/src/pipeline/types.js';
 import { NotFoundError } from './errors.js';
 
 /**

@@ -1,17 +1,17 @@
-import { cloudTrailRecords } from '../../functions/src/parse/cloudTrailRecords.js';
-import { cloudWatchLogsEvents } from '../../functions/src/parse/cloudWatchLogsEvents.js';
-import { createParseStats } from '../../functions/src/parse/createParseStats.js';
-import { hash64 } from '../../functions/src/parse/groupKey.js';
-import { parseRules } from '../../functions/src/parse/parseRules.js';
-import { records } from '../../functions/src/parse/records.js';
-import { sniffFormat } from '../../functions/src/parse/sniffFormat.js';
-import type { GroupRef } from '../../functions/src/parse/TemplateGrouper.js';
-import { TemplateGrouper } from '../../functions/src/parse/TemplateGrouper.js';
-import type { ErrorRecord, LogFormat } from '../../functions/src/parse/types.js';
-import { peekBytes } from '../../functions/src/pipeline/peekBytes.js';
-import { createLineStats } from '../../functions/src/stream/createLineStats.js';
-import { decompress } from '../../functions/src/stream/decompress.js';
-import { lineBatches } from '../../functions/src/stream/lineBatches.js';
+import { cloudTrailRecords } from '../functions/src/parse/cloudTrailRecords.js';
+import { cloudWatchLogsEvents } from '../functions/src/parse/cloudWatchLogsEvents.js';
+import { createParseStats } from '../functions/src/parse/createParseStats.js';
+import { hash64 } from '../functions/src/parse/groupKey.js';
+import { parseRules } from '../functions/src/parse/parseRules.js';
+import { records } from '../functions/src/parse/records.js';
+import { sniffFormat } from '../functions/src/parse/sniffFormat.js';
+import type { GroupRef } from '../functions/src/parse/TemplateGrouper.js';
+import { TemplateGrouper } from '../functions/src/parse/TemplateGrouper.js';
+import type { ErrorRecord, LogFormat } from '../functions/src/parse/types.js';
+import { peekBytes } from '../functions/src/pipeline/peekBytes.js';
+import { createLineStats } from '../functions/src/stream/createLineStats.js';
+import { decompress } from '../functions/src/stream/decompress.js';
+import { lineBatches } from '../functions/src/stream/lineBatches.js';
 
 /** Options of {@link collectTemplates}. */
 export interface CollectTemplatesOptions {

@@ -1,7 +1,7 @@
-import { ConfigError } from '../../functions/src/config/errors.js';
-import { RulesConfigError } from '../../functions/src/parse/errors.js';
-import { S3ReadError } from '../../functions/src/stream/errors.js';
-import { LocalStackUnavailableError } from '../localstack/errors.js';
+import { ConfigError } from '../functions/src/config/errors.js';
+import { RulesConfigError } from '../functions/src/parse/errors.js';
+import { S3ReadError } from '../functions/src/stream/errors.js';
+import { LocalStackUnavailableError } from '../dev/localstack/errors.js';
 import { CliConfigError, CliError, EndpointUnreachableError, NotFoundError } from './errors.js';
 
 /** Socket-level failures that mean "nothing answered there". */

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { BackfillProgress } from '../../functions/src/backfill/runBackfill.js';
+import type { BackfillProgress } from '../functions/src/backfill/runBackfill.js';
 
 /** A backfill's progress display; a no-op when nobody watches. */
 export interface BackfillProgressDisplay {

@@ -1,6 +1,6 @@
-import { startLocalStack } from '../localstack/harness.js';
-import type { LocalStackHandle } from '../localstack/harness.js';
-import { servicesReady } from '../localstack/hostLocalStack.js';
+import { startLocalStack } from '../dev/localstack/harness.js';
+import type { LocalStackHandle } from '../dev/localstack/harness.js';
+import { servicesReady } from '../dev/localstack/hostLocalStack.js';
 import { EndpointUnreachableError } from './errors.js';
 import type { CliIO } from './types.js';
 

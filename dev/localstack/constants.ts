@@ -12,9 +12,9 @@ export const LOCALSTACK = {
   /** Git-ignored home of the venv, per-instance state and logs. */
   home: path.join(REPO_ROOT, '.localstack'),
   /** Exact dependency set the venv is installed with (pip freeze of a venv that starts). */
-  constraintsFile: path.join(REPO_ROOT, 'scripts', 'localstack', 'constraints.txt'),
+  constraintsFile: path.join(REPO_ROOT, 'dev', 'localstack', 'constraints.txt'),
   /** The Lambda runtime executor plugin (a Python package) installed into the venv beside localstack-core. */
-  hostExecutorDir: path.join(REPO_ROOT, 'scripts', 'localstack', 'lambda-host-executor'),
+  hostExecutorDir: path.join(REPO_ROOT, 'dev', 'localstack', 'lambda-host-executor'),
   /** Its name in the `localstack.lambda.runtime_executor` entry points, the value of LAMBDA_RUNTIME_EXECUTOR on the host. */
   hostExecutorName: 'host-node',
   /**

@@ -1,4 +1,4 @@
-import type { Summary } from '../../functions/src/pipeline/types.js';
+import type { Summary } from '../functions/src/pipeline/types.js';
 
 /** Where the outputs of a summary are, as the person should open them. */
 export interface OutputLocations {

@@ -1,4 +1,4 @@
-import { readUpState, removeUpState } from '../local/upState.js';
+import { readUpState, removeUpState } from '../dev/local/upState.js';
 import { CliError } from './errors.js';
 import { isAlive, stateFilePath } from './liveUpState.js';
 import type { CliIO } from './types.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCALSTACK, REPO_ROOT } from '../localstack/constants.js';
+import { LOCALSTACK, REPO_ROOT } from '../dev/localstack/constants.js';
 
 /**
  * Exit codes of `logsieve`. 0 on success; otherwise the process prints one line saying why.
@@ -57,4 +57,4 @@ export const DEFAULT_STATE_FILE = path.join(LOCALSTACK.home, 'up.json');
  * the built CLI (dist/cli/logsieve.mjs, where esbuild put this module), else the repository's tsx
  * shim that runs the TypeScript source.
  */
-export const CLI_SHIM = import.meta.url.endsWith('.ts') ? path.join(REPO_ROOT, 'scripts', 'logsieve.mjs') : fileURLToPath(import.meta.url);
+export const CLI_SHIM = import.meta.url.endsWith('.ts') ? path.join(REPO_ROOT, 'dev', 'logsieve.mjs') : fileURLToPath(import.meta.url);

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
+import packageJson from '../package.json' with { type: 'json' };
 import type { CliLogLevel } from './constants.js';
 import { DEFAULT_DEMO_DIR, DEFAULT_OUT_DIR, EXIT, EXIT_CODES_HELP, LOG_LEVELS } from './constants.js';
 import type { BackfillCommandOptions } from './backfillCommand.js';
@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
       cli.err('logsieve: interrupted\n');
       return INTERRUPTED;
     }
-    const { endpointFromEnv } = await import('../local/clientsFromEnv.js');
+    const { endpointFromEnv } = await import('../dev/local/clientsFromEnv.js');
     const failure = toCliError(err, { endpoint: endpointFromEnv(cli.env) });
     cli.err(`logsieve: ${failure.message.replace(/\s*\n\s*/g, ' ')}\n`);
     if (cli.env.LOGSIEVE_DEBUG === '1' && err instanceof Error) cli.err(`${err.stack ?? ''}\n`);

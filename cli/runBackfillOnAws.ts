@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import cliProgress from 'cli-progress';
-import { backfillKeys } from '../../functions/src/backfill/backfillKeys.js';
-import { getJson } from '../../functions/src/backfill/getJson.js';
-import { planBackfill } from '../../functions/src/backfill/planBackfill.js';
-import type { BackfillOutput, BackfillPlan, BackfillReport, BackfillSource } from '../../functions/src/backfill/types.js';
-import type { BackfillPlanSettingsInput } from '../../functions/src/backfill/validatePlanOptions.js';
+import { backfillKeys } from '../functions/src/backfill/backfillKeys.js';
+import { getJson } from '../functions/src/backfill/getJson.js';
+import { planBackfill } from '../functions/src/backfill/planBackfill.js';
+import type { BackfillOutput, BackfillPlan, BackfillReport, BackfillSource } from '../functions/src/backfill/types.js';
+import type { BackfillPlanSettingsInput } from '../functions/src/backfill/validatePlanOptions.js';
 import { createStepFunctionsClient } from './createStepFunctionsClient.js';
 import { CliError, UsageError } from './errors.js';
 import type { ExecutionProgress } from './followExecution.js';

@@ -81,7 +81,7 @@ async function installVenv(log: NodeJS.WritableStream, progress: Progress): Prom
 }
 
 /**
- * Installs the Lambda executor plugin (scripts/localstack/lambda-host-executor) into a venv: from a
+ * Installs the Lambda executor plugin (dev/localstack/lambda-host-executor) into a venv: from a
  * copy (setuptools writes build/ and *.egg-info where it builds), with the venv's own setuptools
  * (moto-ext, a dependency of localstack-core[runtime], brings it), no index and no dependencies: nothing is downloaded.
  */

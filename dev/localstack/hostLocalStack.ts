@@ -48,7 +48,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
       // Queue URLs that resolve without DNS: http://127.0.0.1:<port>/queue/<region>/<account>/<name>.
       SQS_ENDPOINT_STRATEGY: 'path',
       // No Docker engine on the host: functions run as node processes through the project's executor
-      // plugin (scripts/localstack/lambda-host-executor), on this Node.js, idle ones stopped soon.
+      // plugin (dev/localstack/lambda-host-executor), on this Node.js, idle ones stopped soon.
       LAMBDA_RUNTIME_EXECUTOR: process.env.LAMBDA_RUNTIME_EXECUTOR ?? LOCALSTACK.hostExecutorName,
       LAMBDA_KEEPALIVE_MS: process.env.LAMBDA_KEEPALIVE_MS ?? String(LOCALSTACK.hostLambdaKeepAliveMs),
       LOGSIEVE_LAMBDA_NODE: process.env.LOGSIEVE_LAMBDA_NODE ?? process.execPath,

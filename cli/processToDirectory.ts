@@ -1,14 +1,14 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../../functions/src/config/types.js';
-import type { ObjectRef } from '../../functions/src/events/types.js';
-import { renderReport } from '../../functions/src/output/renderReport.js';
-import { writeRecordsFile } from '../../functions/src/output/writeRecordsFile.js';
-import type { ErrorRecord } from '../../functions/src/parse/types.js';
-import type { Progress } from '../../functions/src/pipeline/analyzeBytes.js';
-import { analyzeBytes } from '../../functions/src/pipeline/analyzeBytes.js';
-import { buildSummary } from '../../functions/src/pipeline/buildSummary.js';
-import type { Summary } from '../../functions/src/pipeline/types.js';
+import type { Config } from '../functions/src/config/types.js';
+import type { ObjectRef } from '../functions/src/events/types.js';
+import { renderReport } from '../functions/src/output/renderReport.js';
+import { writeRecordsFile } from '../functions/src/output/writeRecordsFile.js';
+import type { ErrorRecord } from '../functions/src/parse/types.js';
+import type { Progress } from '../functions/src/pipeline/analyzeBytes.js';
+import { analyzeBytes } from '../functions/src/pipeline/analyzeBytes.js';
+import { buildSummary } from '../functions/src/pipeline/buildSummary.js';
+import type { Summary } from '../functions/src/pipeline/types.js';
 import { checkOutputPaths, outputBaseName } from './checkOutputPaths.js';
 import type { ProgressFigures } from './createProgressBar.js';
 

@@ -1,6 +1,6 @@
-import { servicesReady } from '../localstack/hostLocalStack.js';
-import type { UpState } from '../local/upState.js';
-import { readUpState, removeUpState } from '../local/upState.js';
+import { servicesReady } from '../dev/localstack/hostLocalStack.js';
+import type { UpState } from '../dev/local/upState.js';
+import { readUpState, removeUpState } from '../dev/local/upState.js';
 import { DEFAULT_STATE_FILE } from './constants.js';
 
 /** The `up` state file in use: `LOGSIEVE_STATE_FILE`, else `.localstack/up.json`. */

@@ -44,7 +44,7 @@ for (const [entry, outfile] of [[FUNCTION_BUNDLE.entry, FUNCTION_BUNDLE_FILE], [
 
 await build({
   ...common,
-  entryPoints: ['scripts/cli/bin.ts'],
+  entryPoints: ['cli/bin.ts'],
   outfile: CLI_BUNDLE,
   target: 'node20',
   // Error classes set their own name; kept anyway so stack traces under LOGSIEVE_DEBUG=1 read.
