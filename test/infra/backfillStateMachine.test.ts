@@ -44,7 +44,9 @@ describe('LogProcessingPipeline backfill option', () => {
   it('adds nothing without the option', () => {
     const plain = buildStack({ pipeline: { inputPrefix: 'logs/' } }).template;
     plain.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-    plain.resourceCountIs('AWS::Lambda::Function', 1);
+    // The processor and the rollup writer; no backfill function.
+    plain.resourceCountIs('AWS::Lambda::Function', 2);
+    expect(Object.keys(plain.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Backfill'))).toEqual([]);
     expect(Object.keys(plain.findOutputs('BackfillStateMachineArn'))).toEqual([]);
   });
 
