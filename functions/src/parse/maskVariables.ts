@@ -139,7 +139,9 @@ function prepareToken(t: string, eq: number, digit: boolean, slash: boolean): st
 
 /** {@link maskVariables} on text that {@link prepareMask} already went over. */
 export function maskPrepared(text: string, maxChars = 512): string {
-  let out = text.length > maxChars ? text.slice(0, maxChars) : text;
+  // Whitespace is normalised before the rules too, not only after: a rule that reads `"GET [x"`
+  // differently from `"GET  [x"` would otherwise change the text again when masking it twice.
+  let out = (text.length > maxChars ? text.slice(0, maxChars) : text).replace(SPACES, ' ').trim();
   for (const [re, replacement, needle] of RULES) {
     if (needle !== '' && !out.includes(needle)) continue;
     out = out.replace(re, replacement);
