@@ -7,7 +7,6 @@ import { createBackfillProgress } from './createBackfillProgress.js';
 import { CliError, UsageError } from './errors.js';
 import { loadCliConfig } from './loadCliConfig.js';
 import { parseS3Uri } from './parseS3Uri.js';
-import { runBackfillOnAws } from './runBackfillOnAws.js';
 import type { CliIO } from './types.js';
 
 /** Options of `logsieve backfill`. */
@@ -78,6 +77,8 @@ export async function backfillCommand(prefixUri: string, options: BackfillComman
   try {
     if (options.onAws) {
       const output = { bucket: config.outputBucket, prefix: config.outputPrefix };
+      // Loaded here only: the Step Functions client is for --on-aws.
+      const { runBackfillOnAws } = await import('./runBackfillOnAws.js');
       ({ report } = await runBackfillOnAws({ s3, endpoint, stateMachineArn: stateMachineArn!, source, output, settings, progress: io.tty && !options.json }, io));
     } else {
       ({ report } = await runBackfill({

@@ -1,5 +1,5 @@
-import type { StepFunctionsClient } from './createStepFunctionsClient.js';
-import { StepFunctionsCallError } from './createStepFunctionsClient.js';
+import type { MapRunItemCounts, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, SFNServiceException } from '@aws-sdk/client-sfn';
 
 /** Item counts of a backfill execution, summed over its map runs (one per manifest page). */
 export interface ExecutionProgress {
@@ -15,11 +15,9 @@ export interface ExecutionProgress {
 /** What `DescribeExecution` answers that the backfill reads. */
 export interface ExecutionDescription {
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-  error?: string;
-  cause?: string;
+  error?: string | undefined;
+  cause?: string | undefined;
 }
-
-type ItemCounts = { succeeded?: number; failed?: number; running?: number; pending?: number; timedOut?: number; aborted?: number };
 
 /**
  * Polls a Step Functions execution every `intervalMs` (default 2 s) until it stops, telling
@@ -29,7 +27,7 @@ type ItemCounts = { succeeded?: number; failed?: number; running?: number; pendi
  * @example const done = await followExecution(sfn, executionArn, { onProgress: (p) => bar.update(p) });
  */
 export async function followExecution(
-  sfn: StepFunctionsClient,
+  sfn: SFNClient,
   executionArn: string,
   options: { intervalMs?: number; onProgress?: (progress: ExecutionProgress) => void; signal?: AbortSignal } = {},
 ): Promise<ExecutionDescription> {
@@ -37,11 +35,12 @@ export async function followExecution(
   let last: ExecutionProgress = { status: 'RUNNING', mapRuns: 0, succeeded: 0, failed: 0, running: 0, pending: 0 };
   for (;;) {
     signal?.throwIfAborted();
-    const execution = await sfn.call<ExecutionDescription>('DescribeExecution', { executionArn }, signal);
+    const { status, error, cause } = await sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: signal });
+    const execution: ExecutionDescription = { status: status ?? 'RUNNING', error, cause };
     // The counts are for the display only: a failed look-up keeps the last ones (LocalStack 4.14
     // answers ListMapRuns with an InternalError until the execution reaches its first map).
     last = (await mapRunCounts(sfn, executionArn, execution.status, signal).catch((err: unknown) => {
-      if (err instanceof StepFunctionsCallError) return undefined;
+      if (err instanceof SFNServiceException) return undefined;
       throw err;
     })) ?? { ...last, status: execution.status };
     options.onProgress?.(last);
@@ -56,13 +55,13 @@ export async function followExecution(
   }
 }
 
-async function mapRunCounts(sfn: StepFunctionsClient, executionArn: string, status: string, signal: AbortSignal | undefined): Promise<ExecutionProgress> {
+async function mapRunCounts(sfn: SFNClient, executionArn: string, status: string, signal: AbortSignal | undefined): Promise<ExecutionProgress> {
   const progress: ExecutionProgress = { status, mapRuns: 0, succeeded: 0, failed: 0, running: 0, pending: 0 };
   let nextToken: string | undefined;
   do {
-    const page = await sfn.call<{ mapRuns?: { mapRunArn: string }[]; nextToken?: string }>('ListMapRuns', { executionArn, ...(nextToken ? { nextToken } : {}) }, signal);
+    const page = await sfn.send(new ListMapRunsCommand({ executionArn, nextToken }), { abortSignal: signal });
     for (const run of page.mapRuns ?? []) {
-      const counts = (await sfn.call<{ itemCounts?: ItemCounts }>('DescribeMapRun', { mapRunArn: run.mapRunArn }, signal)).itemCounts ?? {};
+      const counts: Partial<MapRunItemCounts> = (await sfn.send(new DescribeMapRunCommand({ mapRunArn: run.mapRunArn }), { abortSignal: signal })).itemCounts ?? {};
       progress.mapRuns++;
       progress.succeeded += counts.succeeded ?? 0;
       progress.failed += (counts.failed ?? 0) + (counts.timedOut ?? 0) + (counts.aborted ?? 0);

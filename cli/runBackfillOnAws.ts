@@ -1,11 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import cliProgress from 'cli-progress';
 import { backfillKeys } from '../functions/src/backfill/backfillKeys.js';
 import { getJson } from '../functions/src/backfill/getJson.js';
 import { planBackfill } from '../functions/src/backfill/planBackfill.js';
 import type { BackfillOutput, BackfillPlan, BackfillReport, BackfillSource } from '../functions/src/backfill/types.js';
 import type { BackfillPlanSettingsInput } from '../functions/src/backfill/validatePlanOptions.js';
-import { createStepFunctionsClient } from './createStepFunctionsClient.js';
+import { lambdaClientConfig } from '../dev/local/clientsFromEnv.js';
 import { CliError, UsageError } from './errors.js';
 import type { ExecutionProgress } from './followExecution.js';
 import { followExecution } from './followExecution.js';
@@ -39,15 +40,24 @@ export interface RunBackfillOnAwsOptions {
  * @throws CliError when the execution stopped without a report.
  */
 export async function runBackfillOnAws(options: RunBackfillOnAwsOptions, io: CliIO): Promise<{ plan: BackfillPlan; report: BackfillReport; executionArn: string }> {
+  // Configured as the S3 client is: the endpoint (LocalStack), region and dummy credentials, or AWS's chain.
+  const sfn = new SFNClient({ ...lambdaClientConfig(io.env, options.endpoint), requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } });
+  try {
+    return await startAndFollow(options, sfn, io);
+  } finally {
+    sfn.destroy();
+  }
+}
+
+async function startAndFollow(options: RunBackfillOnAwsOptions, sfn: SFNClient, io: CliIO): Promise<{ plan: BackfillPlan; report: BackfillReport; executionArn: string }> {
   const { s3, output } = options;
-  const region = await s3.config.region();
-  const sfn = createStepFunctionsClient({ region, credentials: s3.config.credentials, endpoint: options.endpoint });
   const plan = await planBackfill({ s3, source: options.source, output, settings: options.settings, signal: io.signal });
   const input = JSON.stringify({ backfillId: plan.backfillId, pages: plan.pages.map((p) => p.key) });
   if (Buffer.byteLength(input) > MAX_EXECUTION_INPUT_BYTES) {
     throw new UsageError(`the plan has ${plan.pages.length} manifest pages, too many to name in an execution input (256 KiB); raise --items-per-page or --max-item-keys`);
   }
-  const { executionArn } = await sfn.call<{ executionArn: string }>('StartExecution', { stateMachineArn: options.stateMachineArn, name: plan.backfillId, input }, io.signal);
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, name: plan.backfillId, input }), { abortSignal: io.signal });
+  if (!executionArn) throw new CliError(`StartExecution on ${options.stateMachineArn} answered no executionArn`);
   io.err(`logsieve: backfill ${plan.backfillId}: ${plan.counts.objects} objects in ${plan.counts.items} items on ${plan.pages.length} pages; execution ${executionArn}\n`);
 
   const bar = options.progress ? itemBar(plan.counts.items) : undefined;

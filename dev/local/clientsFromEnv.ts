@@ -40,8 +40,8 @@ export function clientsFromEnv(env: Record<string, string | undefined>, endpoint
 }
 
 /**
- * The configuration clientsFromEnv gives S3 and SQS, for another client (Lambda): the endpoint,
- * region, and LocalStack's dummy credentials where the environment has none.
+ * The configuration clientsFromEnv gives S3 and SQS, for another client (Lambda, Step Functions):
+ * the endpoint, region, and LocalStack's dummy credentials where the environment has none.
  *
  * @example const lambda = new LambdaClient(lambdaClientConfig(process.env, endpoint));
  */

@@ -1,7 +1,7 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadRollupConfig } from '../src/config/loadRollupConfig.js';
-import { createEventsClient } from '../src/rollup/createEventsClient.js';
 import { RollupRunError } from '../src/rollup/errors.js';
 import { publishChange } from '../src/rollup/publishChange.js';
 import type { RunReport } from '../src/rollup/runRollups.js';
@@ -14,7 +14,11 @@ const s3 = new S3Client({
   forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
   requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
 });
-const publish = config.events ? publishChange(createEventsClient(process.env), config.eventBusName) : undefined;
+// Endpoint, region and credentials from the environment as for S3 (AWS_ENDPOINT_URL: LocalStack);
+// each attempt bounded by 5 s to connect and 10 s without an answer, the SDK's 3 attempts.
+const publish = config.events
+  ? publishChange(new EventBridgeClient({ requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } }), config.eventBusName)
+  : undefined;
 
 /**
  * Lambda entry of the scheduled rollup writer (EventBridge schedule; any event runs it): rewrites

@@ -1,7 +1,7 @@
-import { createEventsClient } from '../../functions/src/rollup/createEventsClient.js';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { uniqueName } from './localstackClients.js';
+import { LOCAL_AWS, uniqueName } from './localstackClients.js';
 
 /**
  * A text log of `errors` ERROR records (templates `templates`, round robin) among INFO lines, one
@@ -19,12 +19,16 @@ export function hourLog(start: string, errors: number, templates: readonly strin
 }
 
 /** An EventBridge rule on the default bus for `Error groups changed` from `logsieve`, targeting a new SQS queue. */
-export async function changeEventQueue(sqs: SQSClient): Promise<{ queueUrl: string }> {
+export async function changeEventQueue(sqs: SQSClient, endpoint: string): Promise<{ queueUrl: string }> {
   const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('logsieve-changes') }));
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl!, AttributeNames: ['QueueArn'] }));
-  const events = createEventsClient(process.env);
+  const events = new EventBridgeClient({ ...LOCAL_AWS, endpoint });
   const rule = uniqueName('logsieve-changes-rule');
-  await events.call('PutRule', { Name: rule, EventPattern: JSON.stringify({ source: ['logsieve'], 'detail-type': ['Error groups changed'] }), State: 'ENABLED' });
-  await events.call('PutTargets', { Rule: rule, Targets: [{ Id: 'queue', Arn: attrs.Attributes!.QueueArn }] });
+  try {
+    await events.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: ['logsieve'], 'detail-type': ['Error groups changed'] }), State: 'ENABLED' }));
+    await events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'queue', Arn: attrs.Attributes!.QueueArn }] }));
+  } finally {
+    events.destroy();
+  }
   return { queueUrl: queueUrl! };
 }

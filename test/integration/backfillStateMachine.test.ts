@@ -1,6 +1,6 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateStateMachineCommand, DescribeMapRunCommand, ListMapRunsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createStepFunctionsClient } from '../../cli/createStepFunctionsClient.js';
 import { LOCAL_AWS, localstackClients, uniqueName } from '../helpers/localstackClients.js';
 import { putObjects } from '../helpers/putObjects.js';
 import { buildStack } from '../infra/support/buildStack.js';
@@ -14,7 +14,7 @@ import { runInProcess } from '../unit/cli/support/runCli.js';
 // not exist, so each item fails and the execution ends without a report, which the CLI says.
 // test/stepfunctions/ holds the end-to-end run that waits for issue 14.
 const { endpoint, s3 } = localstackClients();
-const sfn = createStepFunctionsClient({ region: LOCAL_AWS.region, credentials: LOCAL_AWS.credentials, endpoint });
+const sfn = new SFNClient({ ...LOCAL_AWS, endpoint });
 const bucket = uniqueName('logsieve-bf-sfn');
 const absentFunction = `arn:aws:lambda:${LOCAL_AWS.region}:000000000000:function:${uniqueName('logsieve-absent')}`;
 let stateMachineArn: string;
@@ -26,11 +26,14 @@ beforeAll(async () => {
   const fnId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('PipelineBackfillFunction'))!;
   const outputId = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('PipelineOutputBucket'))!;
   const definition = renderDefinition(stateMachineOf(template).definition, { [`${fnId}.Arn`]: absentFunction, [outputId]: bucket });
-  ({ stateMachineArn } = await sfn.call<{ stateMachineArn: string }>('CreateStateMachine', {
-    name: uniqueName('logsieve-backfill'),
-    definition: JSON.stringify(definition),
-    roleArn: 'arn:aws:iam::000000000000:role/logsieve-backfill',
-  }));
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name: uniqueName('logsieve-backfill'),
+      definition: JSON.stringify(definition),
+      roleArn: 'arn:aws:iam::000000000000:role/logsieve-backfill',
+    }),
+  );
+  stateMachineArn = created.stateMachineArn!;
 }, 240_000);
 
 describe('the backfill state machine on LocalStack Step Functions (no function behind it)', () => {
@@ -46,9 +49,9 @@ describe('the backfill state machine on LocalStack Step Functions (no function b
     const executionArn = started![2]!;
     expect(executionArn).toContain(`:${started![1]}`);
 
-    const { mapRuns } = await sfn.call<{ mapRuns: { mapRunArn: string }[] }>('ListMapRuns', { executionArn });
-    const described = await Promise.all(mapRuns.map((r) => sfn.call<{ maxConcurrency: number; itemCounts: { total: number } }>('DescribeMapRun', { mapRunArn: r.mapRunArn })));
-    expect(described.map((d) => d.itemCounts.total).sort((a, b) => b - a)).toEqual([10, 10, 5]);
+    const { mapRuns = [] } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    const described = await Promise.all(mapRuns.map((r) => sfn.send(new DescribeMapRunCommand({ mapRunArn: r.mapRunArn }))));
+    expect(described.map((d) => d.itemCounts?.total).sort((a, b) => b! - a!)).toEqual([10, 10, 5]);
     expect(described.map((d) => d.maxConcurrency)).toEqual([4, 4, 4]);
   });
 

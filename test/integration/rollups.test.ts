@@ -51,7 +51,7 @@ beforeAll(async () => {
   useLocalstackEnv(endpoint, { LOGSIEVE_OUTPUT_BUCKET: outputBucket, LOGSIEVE_OUTPUT_PREFIX: prefix });
   ({ handler: processLog } = await import('../../functions/handlers/processLog.js'));
   ({ handler: writeRollups } = await import('../../functions/handlers/writeRollups.js'));
-  changes = await changeEventQueue(sqs);
+  changes = await changeEventQueue(sqs, endpoint);
   // 60 objects: 3 hours × 3 sources, 20 an hour (7, 7, 6), each 5-minute-ish object 4–6 errors.
   const objects: Array<{ key: string; body: string }> = [];
   HOURS.forEach((hour, h) => {

@@ -51,4 +51,23 @@ describe('logsieve start-up imports', () => {
     const urls = readFileSync(record, 'utf8').split('\n').filter(Boolean);
     expect(urls.some((u) => u.includes('/node_modules/@aws-sdk/client-s3/'))).toBe(true);
   });
+
+  it('backfill loads the Step Functions client with --on-aws only (the check can fail)', () => {
+    // As above, port 9: each run fails on its first call, after it loaded the clients it needed.
+    const record = (args: string[]): string[] => {
+      const file = path.join(dir, `imports-bf-${Math.random().toString(36).slice(2)}.txt`);
+      writeFileSync(file, '');
+      spawnSync(process.execPath, ['--import', RECORDER, SHIM, 'backfill', 's3://bucket/logs/', '--json', ...args], {
+        cwd: dir,
+        env: childEnv({ LOGSIEVE_RECORD_IMPORTS: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' }),
+        encoding: 'utf8',
+      });
+      return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    };
+    const sfn = (urls: string[]): boolean => urls.some((u) => u.includes('/node_modules/@aws-sdk/client-sfn/'));
+    const local = record([]);
+    expect(local.some((u) => u.includes('/node_modules/@aws-sdk/client-s3/'))).toBe(true);
+    expect(sfn(local)).toBe(false);
+    expect(sfn(record(['--on-aws', '--state-machine-arn', 'arn:aws:states:us-east-1:000000000000:stateMachine:absent']))).toBe(true);
+  });
 });
