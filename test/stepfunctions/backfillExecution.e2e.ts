@@ -39,7 +39,13 @@ describe('backfill on LocalStack Step Functions, end to end', () => {
     const first = await backfill();
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout) as BackfillReport;
-    expect(report).toMatchObject({ status: 'complete', counts: { objects: 2500, items: 25, processed: 2500, skipped: 0, failed: 0, itemsWithoutResult: 0, records: 2500 * log.errorLines } });
+    // The uploads also reach the deployed function through the stack's own S3 notification, which
+    // races the backfill: an object it finished first is skipped (its summary is complete), never
+    // processed twice or lost.
+    expect(report).toMatchObject({ status: 'complete', counts: { objects: 2500, items: 25, failed: 0, itemsWithoutResult: 0 } });
+    expect(report.counts.processed + report.counts.skipped).toBe(2500);
+    expect(report.counts.processed).toBeGreaterThan(0);
+    expect(report.counts.records).toBe(report.counts.processed * log.errorLines);
     expect(first.stderr).toMatch(/2500 objects in 25 items on 3 pages/);
 
     const second = await backfill();
