@@ -4,12 +4,14 @@ export interface RollupKeys {
   hourly(hour: string, scope?: string): string;
   /** `<prefix>rollups/daily/YYYY/MM/DD` (per source under `rollups/sources/<source>/`), without `.json`/`.html`. */
   daily(day: string, scope?: string): string;
-  /** `<prefix>rollups/index/YYYY/MM/DD/HH/`: one empty object per summary of the hour, named by the source key. */
+  /** `<prefix>rollups/index/YYYY/MM/DD/HH/`: one empty object per summary of the hour, named as its summary is (the source key, bounded by `outputKeys`). */
   index(hour: string): string;
   /** `<prefix>rollups/dirty/`: one marker per summary written since the hour was last rolled up. */
   dirty: string;
   /** The summary a key under `index(hour)` stands for. */
   summaryOfIndex(indexKey: string, hour: string): string;
+  /** The index key of a summary (`<prefix>summaries/<key>.json`) in `hour`: the inverse of `summaryOfIndex`. */
+  indexOfSummary(summaryKey: string, hour: string): string;
 }
 
 /**
@@ -28,5 +30,6 @@ export function rollupKeys(prefix: string): RollupKeys {
     index,
     dirty: `${prefix}rollups/dirty/`,
     summaryOfIndex: (indexKey, hour) => `${prefix}summaries/${indexKey.slice(index(hour).length)}.json`,
+    indexOfSummary: (summaryKey, hour) => `${index(hour)}${summaryKey.slice(`${prefix}summaries/`.length, -'.json'.length)}`,
   };
 }
