@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { capUtf8 } from '../functions/src/parse/createRecordBuilder.js';
+import { cutWithHash } from '../functions/src/pipeline/outputKeys.js';
 import { OutputExistsError, UsageError } from './errors.js';
 
 /** Longest name a file system takes for one path component (Linux, macOS, Windows: 255). */
@@ -32,9 +31,7 @@ const OUTPUT_STARTS = ['{"schema":"logsieve.error/1"', '{\n  "schema": "logsieve
  */
 export function outputBaseName(key: string): string {
   const base = path.basename(key) || 'object';
-  if (Buffer.byteLength(base) <= BASE_NAME_MAX_BYTES) return base;
-  const hash = createHash('sha256').update(base).digest('hex').slice(0, 16);
-  return `${capUtf8(base, BASE_NAME_MAX_BYTES - hash.length - 1)}~${hash}`;
+  return Buffer.byteLength(base) <= BASE_NAME_MAX_BYTES ? base : cutWithHash(base, BASE_NAME_MAX_BYTES);
 }
 
 /** Whether an existing file is empty or begins like one of logsieve's outputs (gzip-compressed or not). */

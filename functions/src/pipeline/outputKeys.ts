@@ -35,9 +35,19 @@ export function outputKeys(outputPrefix: string, ref: ObjectRef): OutputKeys {
   };
 }
 
-/** `key` when it has at most `room` UTF-8 bytes, else its first bytes, `~` and a hash, `room` bytes long (at least 64). */
+/** `key` when it has at most `room` UTF-8 bytes, else {@link cutWithHash} to `room` bytes (at least 64). */
 function boundedKey(key: string, room: number): string {
-  if (Buffer.byteLength(key) <= room) return key;
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  return `${capUtf8(key, Math.max(64, room) - hash.length - 1)}~${hash}`;
+  return Buffer.byteLength(key) <= room ? key : cutWithHash(key, Math.max(64, room));
+}
+
+/**
+ * `text` cut to at most `maxBytes` UTF-8 bytes, whole characters, ending in `~` and 16 hex digits
+ * of the SHA-256 of the whole text, so that two long names that share a beginning do not collide.
+ * Used for output keys and for the CLI's local output names.
+ *
+ * @example cutWithHash('x'.repeat(300), 100) // 'xxx…x~3f2a…' (100 bytes)
+ */
+export function cutWithHash(text: string, maxBytes: number): string {
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return `${capUtf8(text, maxBytes - hash.length - 1)}~${hash}`;
 }
