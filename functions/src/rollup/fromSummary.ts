@@ -29,7 +29,6 @@ export function fromSummary(summary: Summary, sourceDepth?: number): MergedSumma
     summaries: { complete: summary.status === 'complete' ? 1 : 0, failed: summary.status === 'complete' ? 0 : 1 },
     counts: {
       ...counts,
-      fallbackLines: counts.fallbackLines ?? 0,
       ...(cloudWatchLogs ? { cloudWatchLogs: { ...cloudWatchLogs } } : {}),
       ...(firstParseFailure ? { firstParseFailure: { key, line: firstParseFailure.line, reason: firstParseFailure.reason } } : {}),
     },
