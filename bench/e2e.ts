@@ -1,44 +1,89 @@
 /**
- * End-to-end benchmark: `npm run bench:e2e [-- --size-mb 512 --runs 3 --compression gzip|none]`.
+ * End-to-end benchmark: `npm run bench:e2e [-- --size-mb 512 --runs 3 --case gzip-typical,plain-typical --cold-runs 5 --no-build]`.
  *
- * Puts an app log of `--size-mb` MiB decompressed (seeded, generated once into bench/.data/) into
- * LocalStack (through the harness), gzip by default or as it is with `--compression none`, then
- * times, in a fresh child process per run so peak RSS is clean and round-robin so drift hits every
- * case alike:
- *   - handler: the Lambda entry on a direct S3 notification for the object (LOGSIEVE_FORCE_REPROCESS
- *     so every run does the full work: GetObject, gunzip, lines, records, error part, report, summary);
- *   - drain: a bare GetObject that reads the body to the end (the transfer limit);
- *   - drain+gunzip (gzip only): the same body through zlib's gunzip (the decompression limit).
- * Figures are medians of `--runs`. The last line is one JSON object; for gzip it includes
- * `ceilingVsDrain`, the drain+gunzip case's own ratio to the drain: no handler that has to inflate
- * the object on one stream can do better than that.
+ * First builds the function bundle (dev/build/bundle.ts → dist/function/index.mjs, as `npm run build`
+ * does), so every figure is the deployed artifact's: each run is a fresh plain `node` process
+ * (bench/e2eChild.mjs, no tsx) that imports the bundle. Then:
+ *   - cold start: `--cold-runs` (5) processes that import the bundle (its module scope loads the
+ *     config and builds the clients) and exit; `coldStartMs` is from the process's start to the
+ *     import's end, node's own start-up included (`bootMs`), median;
+ *   - the cases, each a seeded object of `--size-mb` MiB decompressed (generated once into
+ *     bench/.data/) put into LocalStack through the harness:
+ *       gzip-typical   app log, 0.25 % ERROR lines: about 2 % of the lines are in error records (with their stack traces);
+ *       gzip-heavy     app log, 2 % ERROR lines (bench:lines' log): about 17 % of the lines are in records;
+ *       plain-typical  gzip-typical's log uncompressed;
+ *       cloudwatch     CloudWatch Logs subscription envelopes as Firehose writes them (one gzip member per
+ *                      envelope, dev/local/generateFirehoseLogs.ts), Lambda log events;
+ *     timed as the handler on a direct S3 notification (LOGSIEVE_FORCE_REPROCESS, so every run does the
+ *     full work: GetObject, decompression, records, the error part, report, summary) and against its
+ *     ceiling measured in the same run: a bare GetObject drain (the transfer limit) and, for gzip,
+ *     the drain through zlib's gunzip (the decompression limit: no handler that inflates the object
+ *     on one stream can be faster).
+ * Runs are round-robin (every case and ceiling once, then again) so drift hits them alike; figures are
+ * medians of `--runs`. The handler's records are checked against the generator's counts. The load
+ * average is printed before and after: the machine may be shared. The last line is one JSON object.
  */
+import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { FUNCTION_BUNDLE } from '../infra/lib/functionBundle.js';
 import { startLocalStack } from '../dev/localstack/harness.js';
+import { REPO_ROOT } from '../dev/localstack/constants.js';
 import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
-import { runJsonChild } from './runJsonChild.js';
+import { ensureFirehoseLogFile } from '../dev/local/generateFirehoseLogs.js';
 
-// This process's own S3 client would print the SDK's Node-version notice on every run.
+// This process's own S3 client would print the SDK's Node-version notice.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const MiB = 1024 * 1024;
-const SELF = fileURLToPath(import.meta.url);
+const CHILD = fileURLToPath(new URL('./e2eChild.mjs', import.meta.url));
+const BUNDLE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
 const BUCKET = 'logsieve-bench-in';
 const OUT_BUCKET = 'logsieve-bench-out';
-const ALL_CASES = ['handler', 'drain', 'drain+gunzip'] as const;
-type Case = (typeof ALL_CASES)[number];
+const SEED = 20261126;
+/** ERROR lines of the typical mix: with their stack traces (7.5 lines on average) about 2 % of the lines are in records. */
+const TYPICAL_ERROR_RATE = 0.0025;
+/** bench:lines' mix: 2 % ERROR lines, about 17 % of the lines in records. */
+const HEAVY_ERROR_RATE = 0.02;
 
-interface ChildResult {
-  case: Case;
-  wallMs: number;
-  /** Decompressed bytes the case produced (compressed bytes for the bare drain). */
+const CASE_NAMES = ['gzip-typical', 'gzip-heavy', 'plain-typical', 'cloudwatch'] as const;
+type CaseName = (typeof CASE_NAMES)[number];
+type Variant = 'handler' | 'drain' | 'drain+gunzip';
+
+/** One object to process, what the handler must find in it, and its ceilings. */
+interface BenchCase {
+  name: CaseName;
+  file: string;
+  key: string;
+  compressed: boolean;
+  /** Decompressed bytes. */
   bytes: number;
+  /** Error records the default rules must report. */
+  expectedErrors: number;
+  /** What the mix is, for the table. */
+  mix: string;
+}
+
+interface RunResult {
+  case: string;
+  wallMs: number;
+  bytes: number;
+  maxRssMiB: number;
+  errors?: number;
+  status?: string;
+  eventLoopUtilization?: number;
+}
+
+interface ColdResult {
+  bootMs: number;
+  importMs: number;
+  coldStartMs: number;
   maxRssMiB: number;
 }
 
@@ -47,111 +92,200 @@ const median = (xs: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+const say = (m: string): void => void process.stderr.write(`[bench:e2e] ${m}\n`);
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-async function child(which: Case, endpoint: string, key: string): Promise<void> {
-  const s3 = new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
-  // Module loading is a cold start's cost, not the object's: load before the clock starts.
-  const { handler } = await import('../functions/handlers/processLog.js');
-  const started = performance.now();
-  let bytes = 0;
-  if (which === 'handler') {
-    const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] };
-    const [outcome] = (await handler(event, { awsRequestId: 'bench' } as never)) as Array<{ outcome: string; summary?: { counts: { bytesOut: number } } }>;
-    if (outcome?.outcome !== 'processed') throw new Error(`handler did not process the object: ${JSON.stringify(outcome)}`);
-    bytes = outcome.summary!.counts.bytesOut;
-  } else {
-    const res = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    const body = res.Body as AsyncIterable<Uint8Array>;
-    const stream = which === 'drain' ? body : (body as unknown as NodeJS.ReadableStream).pipe(createGunzip({ chunkSize: MiB }));
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) bytes += chunk.length;
-  }
-  const result: ChildResult = { case: which, wallMs: performance.now() - started, bytes, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+/** Runs `node bench/e2eChild.mjs …args` (no tsx) and resolves to the JSON line it printed last. */
+function runChild<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [CHILD, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.trimEnd().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`${args.join(' ')}: child exited ${code}: ${out.slice(-500)}`));
+      else resolve(JSON.parse(line) as T);
+    });
+  });
 }
 
-function runChild(which: Case, endpoint: string, key: string): Promise<ChildResult> {
-  return runJsonChild<ChildResult>(SELF, ['--child', which, '--endpoint', endpoint, '--key', key], {
-    ...process.env,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: LOCAL_AWS.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET,
-    LOGSIEVE_FORCE_REPROCESS: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+async function prepareCases(names: readonly CaseName[], sizeMB: number): Promise<BenchCase[]> {
+  const dir = 'bench/.data';
+  const cases: BenchCase[] = [];
+  for (const name of names) {
+    if (name === 'cloudwatch') {
+      const { path: file, counts } = await ensureFirehoseLogFile({ dir, sizeMB, seed: SEED, log: say });
+      cases.push({
+        name, file, key: `bench/firehose-${sizeMB}MB.gz`, compressed: true, bytes: counts.bytes, expectedErrors: counts.errorEvents,
+        mix: `${counts.envelopes} envelopes, ${counts.logEvents} events, ${((100 * counts.errorEvents) / counts.logEvents).toFixed(1)} % ERROR`,
+      });
+      continue;
+    }
+    const errorRate = name === 'gzip-heavy' ? HEAVY_ERROR_RATE : TYPICAL_ERROR_RATE;
+    const files = await ensureAppLogFiles({ dir, sizeMB, seed: SEED, errorRate, log: say });
+    const compressed = name !== 'plain-typical';
+    const c = files.counts;
+    cases.push({
+      name,
+      file: compressed ? files.gz : files.plain,
+      key: `bench/app-${sizeMB}MB-err${errorRate}.log${compressed ? '.gz' : ''}`,
+      compressed,
+      bytes: c.bytes,
+      expectedErrors: c.errorLines,
+      mix: `${((100 * c.errorLines) / c.lines).toFixed(2)} % ERROR lines, ${((100 * (c.errorLines + c.stackLines)) / c.lines).toFixed(1)} % in records`,
+    });
+  }
+  return cases;
+}
+
+async function upload(s3: S3Client, c: BenchCase): Promise<void> {
+  const exists = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: c.key })).then(() => true, () => false);
+  if (exists) return;
+  say(`uploading ${c.file}`);
+  await new Upload({ client: s3, params: { Bucket: BUCKET, Key: c.key, Body: createReadStream(c.file, { highWaterMark: MiB }) }, partSize: 16 * MiB }).done();
+}
+
+function buildBundle(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'dev/build/bundle.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    proc.on('error', reject);
+    proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`dev/build/bundle.ts exited ${code}`))));
   });
+}
+
+async function coldStarts(runs: number): Promise<ColdResult[]> {
+  // The settings a deployed function has; no request is made at import.
+  const env = { ...process.env, LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET, AWS_REGION: LOCAL_AWS.region, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const results: ColdResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await runChild<ColdResult>(['cold', BUNDLE], env));
+  return results;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'size-mb': { type: 'string', default: '512' },
-      compression: { type: 'string', default: 'gzip' },
       runs: { type: 'string', default: '3' },
-      child: { type: 'string' },
-      endpoint: { type: 'string' },
-      key: { type: 'string' },
+      'cold-runs': { type: 'string', default: '5' },
+      case: { type: 'string', default: CASE_NAMES.join(',') },
+      'no-build': { type: 'boolean', default: false },
     },
   });
-  if (values.child) return child(values.child as Case, values.endpoint!, values.key!);
-
   const sizeMB = Number(values['size-mb']);
   const runs = Number(values.runs);
-  const compression = values.compression;
-  if (compression !== 'gzip' && compression !== 'none') throw new Error(`--compression must be gzip or none, got ${compression}`);
+  const coldRuns = Number(values['cold-runs']);
+  const names = values.case.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!(CASE_NAMES as readonly string[]).includes(n)) throw new Error(`--case must be a list of ${CASE_NAMES.join(', ')}; got ${n}`);
   if (!(sizeMB > 0) || !Number.isInteger(runs) || runs < 1) throw new Error('--size-mb must be > 0 and --runs an integer ≥ 1');
-  const CASES: readonly Case[] = compression === 'gzip' ? ALL_CASES : ['handler', 'drain'];
-  const say = (m: string): void => void process.stderr.write(`[bench:e2e] ${m}\n`);
-  const files = await ensureAppLogFiles({ dir: 'bench/.data', sizeMB, seed: 20261126, log: say });
+  if (!Number.isInteger(coldRuns) || coldRuns < 0) throw new Error('--cold-runs must be an integer ≥ 0');
+  const loadBefore = load();
+  say(`load average (1, 5, 15 min): ${loadBefore}`);
+
+  if (!values['no-build']) {
+    say('building the function bundle (dev/build/bundle.ts)');
+    await buildBundle();
+  }
+  const cold = await coldStarts(coldRuns);
+  const cases = await prepareCases(names as CaseName[], sizeMB);
+
   const localstack = await startLocalStack();
   say(`LocalStack: ${localstack.description}`);
+  const results = new Map<string, RunResult[]>();
   try {
     const s3 = new S3Client({ ...LOCAL_AWS, endpoint: localstack.endpoint, forcePathStyle: true });
     for (const b of [BUCKET, OUT_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: b })).catch(() => {});
-    const key = compression === 'gzip' ? `bench/app-${sizeMB}MB.log.gz` : `bench/app-${sizeMB}MB.log`;
-    const file = compression === 'gzip' ? files.gz : files.plain;
-    const exists = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
-    if (!exists) {
-      say(`uploading ${file}`);
-      await new Upload({ client: s3, params: { Bucket: BUCKET, Key: key, Body: createReadStream(file, { highWaterMark: MiB }) }, partSize: 16 * MiB }).done();
-    }
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-    say(`object: ${((head.ContentLength ?? 0) / MiB).toFixed(1)} MiB ${compression === 'gzip' ? 'gzip' : 'plain'}, ${(files.counts.bytes / MiB).toFixed(0)} MiB decompressed, ${files.counts.lines} lines`);
-
-    const results: Record<Case, ChildResult[]> = { handler: [], drain: [], 'drain+gunzip': [] };
+    for (const c of cases) await upload(s3, c);
+    const env = {
+      ...process.env,
+      AWS_ENDPOINT_URL: localstack.endpoint,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET,
+      LOGSIEVE_FORCE_REPROCESS: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     for (let r = 0; r < runs; r++) {
-      for (const c of CASES) {
-        const res = await runChild(c, localstack.endpoint, key);
-        results[c].push(res);
-        say(`run ${r + 1}/${runs} ${c}: ${res.wallMs.toFixed(0)} ms, peak RSS ${res.maxRssMiB} MiB`);
+      for (const c of cases) {
+        for (const v of variantsOf(c)) {
+          const args = v === 'handler' ? ['handler', BUNDLE, BUCKET, c.key] : [v, BUCKET, c.key];
+          const res = await runChild<RunResult>(args, env);
+          if (v === 'handler') check(c, res);
+          const id = `${c.name} ${v}`;
+          results.set(id, [...(results.get(id) ?? []), res]);
+          say(`run ${r + 1}/${runs} ${id}: ${res.wallMs.toFixed(0)} ms, peak RSS ${res.maxRssMiB} MiB (load ${load()})`);
+        }
       }
     }
-    const wall = (c: Case): number => median(results[c].map((x) => x.wallMs));
-    const rss = (c: Case): number => median(results[c].map((x) => x.maxRssMiB));
-    const decompressed = files.counts.bytes;
-    console.log('\ncase            median wall   MB/s (decompressed)   peak RSS');
-    for (const c of CASES) {
-      console.log(`${c.padEnd(15)} ${wall(c).toFixed(0).padStart(8)} ms   ${(decompressed / 1e6 / (wall(c) / 1000)).toFixed(1).padStart(10)}           ${rss(c)} MiB`);
-    }
-    const ratio = (a: Case, b: Case): number => Number((wall(a) / wall(b)).toFixed(3));
-    const json = {
-      e2eThroughputVsDrain: ratio('drain', 'handler'),
-      ...(compression === 'gzip' ? { e2eThroughputVsDrainGunzip: ratio('drain+gunzip', 'handler'), ceilingVsDrain: ratio('drain', 'drain+gunzip') } : {}),
-      peakRssMiB: rss('handler'),
-      mbPerSec: Number((decompressed / 1e6 / (wall('handler') / 1000)).toFixed(1)),
-      compression,
-      sizeMiB: Math.round(decompressed / MiB),
-      runs,
-    };
-    if (compression === 'gzip') {
-      console.log(`\nInflating alone (drain+gunzip) reaches ${json.ceilingVsDrain}× the drain: the ceiling for any handler of a gzip object on one stream.`);
-    }
-    console.log(JSON.stringify(json));
   } finally {
     await localstack.stop();
   }
+  report(cases, results, cold, { loadBefore, runs, sizeMB });
+}
+
+function variantsOf(c: BenchCase): Variant[] {
+  return c.compressed ? ['handler', 'drain', 'drain+gunzip'] : ['handler', 'drain'];
+}
+
+/** A fast handler that misses records is no result: its counts must be the generator's. */
+function check(c: BenchCase, res: RunResult): void {
+  if (res.bytes !== c.bytes) throw new Error(`${c.name}: the handler read ${res.bytes} decompressed bytes, the object has ${c.bytes}`);
+  if (res.errors !== c.expectedErrors) throw new Error(`${c.name}: the handler found ${res.errors} error records, the object has ${c.expectedErrors}`);
+  if (res.status !== 'complete') throw new Error(`${c.name}: summary status ${res.status}`);
+}
+
+function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: ColdResult[], meta: { loadBefore: string; runs: number; sizeMB: number }): void {
+  const wall = (c: BenchCase, v: Variant): number => median(results.get(`${c.name} ${v}`)!.map((x) => x.wallMs));
+  const rss = (c: BenchCase, v: Variant): number => median(results.get(`${c.name} ${v}`)!.map((x) => x.maxRssMiB));
+  const mbps = (c: BenchCase, v: Variant): number => c.bytes / 1e6 / (wall(c, v) / 1000);
+  console.log('\ncase            mix');
+  for (const c of cases) console.log(`${c.name.padEnd(15)} ${c.mix}`);
+  console.log('\ncase            variant        median wall   MB/s (decompressed)   peak RSS (median)   vs ceiling');
+  const medians: Record<string, Record<string, number>> = {};
+  for (const c of cases) {
+    const ceiling: Variant = c.compressed ? 'drain+gunzip' : 'drain';
+    const m: Record<string, number> = {};
+    for (const v of variantsOf(c)) {
+      const vs = v === 'handler' ? `${(wall(c, ceiling) / wall(c, 'handler')).toFixed(3)}× ${ceiling}` : '';
+      console.log(`${c.name.padEnd(15)} ${v.padEnd(14)} ${wall(c, v).toFixed(0).padStart(8)} ms   ${mbps(c, v).toFixed(1).padStart(10)}            ${String(rss(c, v)).padStart(6)} MiB        ${vs}`);
+      m[`${v}Ms`] = Math.round(wall(c, v));
+    }
+    m.handlerMBps = round(mbps(c, 'handler'));
+    m.handlerPeakRssMiB = rss(c, 'handler');
+    m.handlerMaxOfRunsRssMiB = Math.max(...results.get(`${c.name} handler`)!.map((x) => x.maxRssMiB));
+    m.handlerEventLoopUtilization = median(results.get(`${c.name} handler`)!.map((x) => x.eventLoopUtilization ?? 0));
+    medians[c.name] = m;
+  }
+  const ratio = (name: CaseName): number | undefined => {
+    const c = cases.find((x) => x.name === name);
+    return c ? round(wall(c, c.compressed ? 'drain+gunzip' : 'drain') / wall(c, 'handler'), 3) : undefined;
+  };
+  const cw = cases.find((x) => x.name === 'cloudwatch');
+  const coldStartMs = cold.length ? round(median(cold.map((x) => x.coldStartMs))) : undefined;
+  if (cold.length) {
+    console.log(`\ncold start (${cold.length} fresh processes, median): ${coldStartMs} ms from process start to the bundle imported and its config loaded; node's own start-up ${round(median(cold.map((x) => x.bootMs)))} ms, the import ${round(median(cold.map((x) => x.importMs)))} ms; RSS then ${median(cold.map((x) => x.maxRssMiB))} MiB`);
+  }
+  const loadAfter = load();
+  console.log(`load average before ${meta.loadBefore}, after ${loadAfter} (2 cores; other work on the machine slows every figure, ratios less)`);
+  console.log(JSON.stringify({
+    gzipTypicalVsDrainGunzip: ratio('gzip-typical'),
+    gzipHeavyVsDrainGunzip: ratio('gzip-heavy'),
+    plainTypicalVsDrain: ratio('plain-typical'),
+    cloudWatchMBps: cw ? round(mbps(cw, 'handler')) : undefined,
+    cloudWatchVsDrainGunzip: cw ? round(wall(cw, 'drain+gunzip') / wall(cw, 'handler'), 3) : undefined,
+    peakRssMiB: cases.length ? Math.max(...cases.map((c) => medians[c.name]!.handlerMaxOfRunsRssMiB!)) : undefined,
+    coldStartMs,
+    cold: cold.length ? { runs: cold.length, bootMs: round(median(cold.map((x) => x.bootMs))), importMs: round(median(cold.map((x) => x.importMs))), rssMiB: median(cold.map((x) => x.maxRssMiB)) } : undefined,
+    medians,
+    sizeMiB: meta.sizeMB,
+    runs: meta.runs,
+    loadBefore: meta.loadBefore,
+    loadAfter,
+  }));
 }
 
 await main();

@@ -1,0 +1,60 @@
+/**
+ * One timed run of bench/e2e.ts, in a fresh `node` process without tsx (plain JavaScript, so that
+ * its peak RSS and start-up are the deployed function's own, not a TypeScript loader's):
+ *
+ *   node bench/e2eChild.mjs cold <bundle>                  import the built function bundle (module
+ *                                                          scope loads the config) and stop;
+ *   node bench/e2eChild.mjs handler <bundle> <bucket> <key> the bundle's handler on a direct S3 notification;
+ *   node bench/e2eChild.mjs drain <bucket> <key>           a bare GetObject read to the end;
+ *   node bench/e2eChild.mjs drain+gunzip <bucket> <key>    the same body through zlib's gunzip.
+ *
+ * Prints one JSON line. The S3 endpoint and the function's settings come from the environment the
+ * parent sets. Modules are imported after `started` only for `cold`: elsewhere module loading is a
+ * cold start's cost, not the object's, so it happens before the clock starts.
+ */
+import { pathToFileURL } from 'node:url';
+
+const MiB = 1024 * 1024;
+const [which, ...args] = process.argv.slice(2);
+const maxRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const print = (result) => process.stdout.write(`${JSON.stringify({ case: which, ...result, maxRssMiB: maxRssMiB() })}\n`);
+
+if (which === 'cold') {
+  // performance.now() counts from the process's time origin: node's own start-up is included.
+  const bootMs = performance.now();
+  await import(pathToFileURL(args[0]).href);
+  const readyMs = performance.now();
+  print({ bootMs, importMs: readyMs - bootMs, coldStartMs: readyMs });
+} else if (which === 'handler') {
+  const [bundle, bucket, key] = args;
+  const { handler } = await import(pathToFileURL(bundle).href);
+  const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key } } }] };
+  const elu = performance.eventLoopUtilization();
+  const started = performance.now();
+  const [outcome] = await handler(event, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 900_000 });
+  const wallMs = performance.now() - started;
+  if (outcome?.outcome !== 'processed') throw new Error(`handler did not process the object: ${JSON.stringify(outcome)}`);
+  const { counts } = outcome.summary;
+  print({
+    wallMs,
+    bytes: counts.bytesOut,
+    lines: counts.lines,
+    errors: counts.errors,
+    records: counts.records,
+    status: outcome.summary.status,
+    eventLoopUtilization: Number(performance.eventLoopUtilization(elu).utilization.toFixed(3)),
+  });
+} else if (which === 'drain' || which === 'drain+gunzip') {
+  const [bucket, key] = args;
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const { createGunzip } = await import('node:zlib');
+  const s3 = new S3Client({ forcePathStyle: true });
+  const started = performance.now();
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const stream = which === 'drain' ? res.Body : res.Body.pipe(createGunzip({ chunkSize: MiB }));
+  let bytes = 0;
+  for await (const chunk of stream) bytes += chunk.length;
+  print({ wallMs: performance.now() - started, bytes });
+} else {
+  throw new Error(`unknown case ${which}: cold, handler, drain or drain+gunzip`);
+}
