@@ -1,9 +1,10 @@
 /**
- * End-to-end benchmark: `npm run bench:e2e [-- --size-mb 512 --runs 3 --case gzip-typical,plain-typical --cold-runs 5 --no-build]`.
+ * End-to-end benchmark: `npm run bench:e2e [-- --size-mb 512 --runs 3 --case gzip-typical,plain-typical --cold-runs 5 --no-build --bundle other/index.mjs --node-options '…']`.
  *
  * First builds the function bundle (dev/build/bundle.ts → dist/function/index.mjs, as `npm run build`
  * does), so every figure is the deployed artifact's: each run is a fresh plain `node` process
- * (bench/e2eChild.mjs, no tsx) that imports the bundle. Then:
+ * (bench/e2eChild.mjs, no tsx) that imports the bundle, with the deployed function's NODE_OPTIONS
+ * (FUNCTION_BUNDLE.nodeOptions, or `--node-options`); `--bundle` runs another bundle instead, not built. Then:
  *   - cold start: `--cold-runs` (5) processes that import the bundle (its module scope loads the
  *     config and builds the clients) and exit; `coldStartMs` is from the process's start to the
  *     import's end, node's own start-up included (`bootMs`), median;
@@ -43,7 +44,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const MiB = 1024 * 1024;
 const CHILD = fileURLToPath(new URL('./e2eChild.mjs', import.meta.url));
-const BUNDLE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
+const DEFAULT_BUNDLE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
 const BUCKET = 'logsieve-bench-in';
 const OUT_BUCKET = 'logsieve-bench-out';
 const SEED = 20261126;
@@ -78,10 +79,14 @@ interface RunResult {
   errors?: number;
   status?: string;
   eventLoopUtilization?: number;
+  heapTotalMiB?: number;
+  externalMiB?: number;
+  arrayBuffersMiB?: number;
 }
 
 interface ColdResult {
   bootMs: number;
+  cpuMs: number;
   importMs: number;
   coldStartMs: number;
   maxRssMiB: number;
@@ -155,11 +160,11 @@ function buildBundle(): Promise<void> {
   });
 }
 
-async function coldStarts(runs: number): Promise<ColdResult[]> {
-  // The settings a deployed function has; no request is made at import.
-  const env = { ...process.env, LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET, AWS_REGION: LOCAL_AWS.region, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+async function coldStarts(bundle: string, runs: number, nodeOptions: string): Promise<ColdResult[]> {
+  // The settings a deployed function has (its NODE_OPTIONS too); no request is made at import.
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions, LOGSIEVE_OUTPUT_BUCKET: OUT_BUCKET, AWS_REGION: LOCAL_AWS.region, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const results: ColdResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await runChild<ColdResult>(['cold', BUNDLE], env));
+  for (let i = 0; i < runs; i++) results.push(await runChild<ColdResult>(['cold', bundle], env));
   return results;
 }
 
@@ -171,8 +176,13 @@ async function main(): Promise<void> {
       'cold-runs': { type: 'string', default: '5' },
       case: { type: 'string', default: CASE_NAMES.join(',') },
       'no-build': { type: 'boolean', default: false },
+      bundle: { type: 'string' },
+      'node-options': { type: 'string', default: FUNCTION_BUNDLE.nodeOptions },
     },
   });
+  const nodeOptions = values['node-options'];
+  // Another bundle (an experiment built elsewhere) is taken as it is.
+  const bundle = values.bundle ? path.resolve(values.bundle) : DEFAULT_BUNDLE;
   const sizeMB = Number(values['size-mb']);
   const runs = Number(values.runs);
   const coldRuns = Number(values['cold-runs']);
@@ -183,11 +193,11 @@ async function main(): Promise<void> {
   const loadBefore = load();
   say(`load average (1, 5, 15 min): ${loadBefore}`);
 
-  if (!values['no-build']) {
+  if (!values['no-build'] && !values.bundle) {
     say('building the function bundle (dev/build/bundle.ts)');
     await buildBundle();
   }
-  const cold = await coldStarts(coldRuns);
+  const cold = await coldStarts(bundle, coldRuns, nodeOptions);
   const cases = await prepareCases(names as CaseName[], sizeMB);
 
   const localstack = await startLocalStack();
@@ -212,19 +222,20 @@ async function main(): Promise<void> {
     for (let r = 0; r < runs; r++) {
       for (const c of cases) {
         for (const v of variantsOf(c)) {
-          const args = v === 'handler' ? ['handler', BUNDLE, BUCKET, c.key] : [v, BUCKET, c.key];
-          const res = await runChild<RunResult>(args, env);
+          const args = v === 'handler' ? ['handler', bundle, BUCKET, c.key] : [v, BUCKET, c.key];
+          // The handler runs with the deployed function's NODE_OPTIONS; the ceilings with node's defaults.
+          const res = await runChild<RunResult>(args, v === 'handler' ? { ...env, NODE_OPTIONS: nodeOptions } : env);
           if (v === 'handler') check(c, res);
           const id = `${c.name} ${v}`;
           results.set(id, [...(results.get(id) ?? []), res]);
-          say(`run ${r + 1}/${runs} ${id}: ${res.wallMs.toFixed(0)} ms, peak RSS ${res.maxRssMiB} MiB (load ${load()})`);
+          say(`run ${r + 1}/${runs} ${id}: ${res.wallMs.toFixed(0)} ms, peak RSS ${res.maxRssMiB} MiB (largest V8 heap ${res.heapTotalMiB}, external ${res.externalMiB}, of it ArrayBuffers ${res.arrayBuffersMiB} MiB; load ${load()})`);
         }
       }
     }
   } finally {
     await localstack.stop();
   }
-  report(cases, results, cold, { loadBefore, runs, sizeMB });
+  report(cases, results, cold, { loadBefore, runs, sizeMB, bundle, nodeOptions });
 }
 
 function variantsOf(c: BenchCase): Variant[] {
@@ -238,7 +249,7 @@ function check(c: BenchCase, res: RunResult): void {
   if (res.status !== 'complete') throw new Error(`${c.name}: summary status ${res.status}`);
 }
 
-function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: ColdResult[], meta: { loadBefore: string; runs: number; sizeMB: number }): void {
+function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: ColdResult[], meta: { loadBefore: string; runs: number; sizeMB: number; bundle: string; nodeOptions: string }): void {
   const wall = (c: BenchCase, v: Variant): number => median(results.get(`${c.name} ${v}`)!.map((x) => x.wallMs));
   const rss = (c: BenchCase, v: Variant): number => median(results.get(`${c.name} ${v}`)!.map((x) => x.maxRssMiB));
   const mbps = (c: BenchCase, v: Variant): number => c.bytes / 1e6 / (wall(c, v) / 1000);
@@ -267,7 +278,7 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
   const cw = cases.find((x) => x.name === 'cloudwatch');
   const coldStartMs = cold.length ? round(median(cold.map((x) => x.coldStartMs))) : undefined;
   if (cold.length) {
-    console.log(`\ncold start (${cold.length} fresh processes, median): ${coldStartMs} ms from process start to the bundle imported and its config loaded; node's own start-up ${round(median(cold.map((x) => x.bootMs)))} ms, the import ${round(median(cold.map((x) => x.importMs)))} ms; RSS then ${median(cold.map((x) => x.maxRssMiB))} MiB`);
+    console.log(`\ncold start (${cold.length} fresh processes, median): ${coldStartMs} ms from process start to the bundle imported and its config loaded; node's own start-up ${round(median(cold.map((x) => x.bootMs)))} ms, the import ${round(median(cold.map((x) => x.importMs)))} ms; CPU time ${round(median(cold.map((x) => x.cpuMs)))} ms; RSS then ${median(cold.map((x) => x.maxRssMiB))} MiB`);
   }
   const loadAfter = load();
   console.log(`load average before ${meta.loadBefore}, after ${loadAfter} (2 cores; other work on the machine slows every figure, ratios less)`);
@@ -279,8 +290,10 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
     cloudWatchVsDrainGunzip: cw ? round(wall(cw, 'drain+gunzip') / wall(cw, 'handler'), 3) : undefined,
     peakRssMiB: cases.length ? Math.max(...cases.map((c) => medians[c.name]!.handlerMaxOfRunsRssMiB!)) : undefined,
     coldStartMs,
-    cold: cold.length ? { runs: cold.length, bootMs: round(median(cold.map((x) => x.bootMs))), importMs: round(median(cold.map((x) => x.importMs))), rssMiB: median(cold.map((x) => x.maxRssMiB)) } : undefined,
+    cold: cold.length ? { runs: cold.length, bootMs: round(median(cold.map((x) => x.bootMs))), importMs: round(median(cold.map((x) => x.importMs))), cpuMs: round(median(cold.map((x) => x.cpuMs))), rssMiB: median(cold.map((x) => x.maxRssMiB)) } : undefined,
     medians,
+    nodeOptions: meta.nodeOptions,
+    bundle: path.relative(REPO_ROOT, meta.bundle),
     sizeMiB: meta.sizeMB,
     runs: meta.runs,
     loadBefore: meta.loadBefore,

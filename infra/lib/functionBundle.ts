@@ -12,6 +12,8 @@ export const FUNCTION_BUNDLE = {
   handler: 'index.handler',
   target: 'node22',
   mainFields: ['module', 'main'],
+  /** NODE_OPTIONS of every deployed function (houseFunctionProps); bench:e2e runs the bundle with them too. */
+  nodeOptions: '--enable-source-maps',
   /** esbuild's ESM output calls require() for Node built-ins pulled in by CommonJS dependencies. */
   banner: "import { createRequire as __logsieveCreateRequire } from 'node:module'; const require = __logsieveCreateRequire(import.meta.url);",
 } as const;

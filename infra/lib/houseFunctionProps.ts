@@ -3,6 +3,7 @@ import type { Role as RoleType } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FUNCTION_BUNDLE } from './functionBundle.js';
 
 /** What both processor classes fix, whichever way their code is built. */
 export interface HouseFunctionProps {
@@ -34,6 +35,6 @@ export function houseFunctionProps(scope: Construct, id: string, logRetention: R
     role,
     logGroup,
     loggingFormat: LoggingFormat.JSON,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+    environment: { NODE_OPTIONS: FUNCTION_BUNDLE.nodeOptions, ...environment },
   };
 }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ReadStoppedError, StreamOptionError } from '../../../functions/src/stream/errors.js';
 import { stopReading } from '../../../functions/src/stream/stopReading.js';
@@ -19,6 +21,9 @@ function stallingSource(chunks: string[]): AsyncIterable<Uint8Array> & { returne
     },
   });
 }
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 async function drain(source: AsyncIterable<Uint8Array>): Promise<{ text: string; error: unknown }> {
   let text = '';
@@ -97,6 +102,23 @@ describe('stopReading', () => {
       break;
     }
     expect(source.returned).toBe(true);
+  });
+
+  it('holds no chunk it has handed on while the signal has not fired (each read used to stay reachable from the pending stop)', async () => {
+    const handedOn: WeakRef<Uint8Array>[] = [];
+    async function* big(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 4; i++) yield new Uint8Array(1024 * 1024).fill(0x61);
+    }
+    const iterator = stopReading(big(), new AbortController().signal)[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i++) {
+      const { value } = await iterator.next();
+      handedOn.push(new WeakRef(value!));
+    }
+    // The stage is still reading (three chunks out, one to go): a WeakRef's target lives to the end of the job, then a full GC.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(handedOn.slice(0, 2).map((ref) => ref.deref() === undefined)).toEqual([true, true]);
+    await iterator.return(undefined);
   });
 
   it('validates the signal', async () => {
