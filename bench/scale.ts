@@ -2,13 +2,15 @@
  * Scale benchmark: `npm run bench:scale [-- --objects 2000 --runs 3 --concurrency 8]`.
  *
  * Sections, each adding fields to the one JSON line printed last (the continuation fields of issue
- * 16, `continuationOverhead` and `gzipResumeCost`, are to be added as sections of their own):
+ * 16, `continuationOverhead` and `gzipResumeCost`, are sections of their own):
  *   - backfill: `--objects` small gzip logs in LocalStack (through the harness), backfilled in
  *     process with `--concurrency` objects at once (`runBackfill`: plan, manifest, items, results,
  *     report) against a serial loop over the same keys (list, then `processObject` one at a time).
  *     LOGSIEVE_FORCE_REPROCESS makes every run do the full work. Each run is a fresh child process
  *     (clean peak RSS), the cases round-robin so drift hits both alike; rates are medians, and
  *     `backfillVsSerial` is the median of each round's serial/backfill wall-time ratio.
+ *   - gzipResumeCost (bench/scaleGzipResume.ts): re-inflating a single-member gzip object to a
+ *     checkpoint's offset as a fraction of the pipeline's time to it, with both MB/s.
  * The machine is shared and noisy: compare the ratio, not the absolute rates, across machines.
  */
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ import { mapConcurrent } from '../functions/src/stream/mapConcurrent.js';
 import { startLocalStack } from '../dev/localstack/harness.js';
 import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { runJsonChild } from './runJsonChild.js';
+import { gzipResumeCost } from './scaleGzipResume.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
   say(`LocalStack: ${localstack.description}`);
   try {
     const json = { ...(await backfillSection(localstack.endpoint, objects, runs, concurrency, say)), runs };
+    Object.assign(json, await gzipResumeCost(say));
     console.log(JSON.stringify(json));
   } finally {
     await localstack.stop();

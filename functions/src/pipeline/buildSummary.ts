@@ -37,7 +37,7 @@ function summaryGroup(g: ErrorGroup): SummaryGroup {
 export function buildSummary(input: SummaryInput): Summary {
   const { parseStats: p, lineStats: l } = input;
   const durationMs = Date.now() - input.startedAt.getTime();
-  const parts = input.part ? [input.part] : [];
+  const parts = [...(input.earlierParts ?? []), ...(input.part ? [input.part] : [])];
   const records = parts.reduce((n, part) => n + part.records, 0);
   const groups = input.groups.groups().map(summaryGroup);
   return {

@@ -84,3 +84,12 @@ export class ObjectNotFinishedError extends PipelineError {
     );
   }
 }
+
+/** A checkpoint that cannot be resumed from: another version, a missing or malformed field. */
+export class CheckpointError extends PipelineError {
+  override name = 'CheckpointError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`cannot resume from the checkpoint: ${message}`, options);
+  }
+}
