@@ -1,5 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { replayJsonString } from './replayJsonString.js';
+import { StringReplay } from './StringReplay.js';
+import type { ReplayedString } from './StringReplay.js';
 
 /** Token kinds, numbered as @streamparser/json numbers them (the scanner took its place, offsets and all). */
 export const JsonToken = {
@@ -32,6 +33,7 @@ interface Frame {
 const enum State { Value, Key, Colon, Comma }
 const EMPTY = Buffer.alloc(0);
 const BOM = [0xef, 0xbb, 0xbf];
+const BOM_BYTES = Buffer.from(BOM);
 const LITERALS: Record<number, { bytes: number[]; type: JsonTokenType; value: boolean | null }> = {
   0x74: { bytes: [0x74, 0x72, 0x75, 0x65], type: JsonToken.true, value: true },
   0x66: { bytes: [0x66, 0x61, 0x6c, 0x73, 0x65], type: JsonToken.false, value: false },
@@ -45,11 +47,6 @@ const PUNCTUATION: Record<number, JsonTokenType> = {
 const MORE = -1;
 const STOPPED = -2;
 const BY_TOKENS = -3;
-/**
- * Longest value read whole (1 MiB): one longer, or one not closed within that many bytes, is read
- * token by token, so damage that hides a value's end is found within 1 MiB, as the old tokenizer found it.
- */
-const WHOLE_MAX_BYTES = 1024 * 1024;
 /** Bytes that may stand between the strings of a value read whole: anything else is left to the token path. */
 const STRUCTURE = new Uint8Array(256);
 for (const c of ' \t\n\r{}[]:,-+.0123456789eEtruefalsn') STRUCTURE[c.charCodeAt(0)] = 1;
@@ -103,22 +100,33 @@ export abstract class JsonScanner {
   private pos = 0;
   private base = 0;
   private owned: Buffer | undefined;
-  /** Absolute offset the search for the closing quote of a string left pending resumes at. */
-  private scanFrom = 0;
+  /** The string cut by the end of the bytes, replayed as it comes, and the absolute offset of its quote. */
+  private replay: StringReplay | undefined;
+  private replayAt = -1;
+  /** Next byte order mark in `markView` at or after `markFrom` (-1: none): see `hasMark`. */
+  private markView: Buffer = EMPTY;
+  private markFrom = 0;
+  private markNext = -1;
+  /** Bytes of a byte order mark matched (0: one may still come; 3: done with). */
   private bomAt = 0;
   /** The old tokenizer did not count a leading byte order mark in token offsets (it did in error positions). */
   private shift = 0;
   private skipping = 0;
+  /** The depth cap's own count: after damage it goes on counting too-deep values to the slice's end, as before. */
+  private capDepth = 0;
+  private stopped = false;
   private state = State.Value;
   private array: boolean | undefined;
   private key: Key;
   private members = 0;
   private container: Container | undefined;
   private readonly frames: Frame[] = [];
-  /** A value being read whole: absolute offset of its `{`, and where the search for its end resumes. */
-  private whole = { at: -1, resumeAt: 0, scanFrom: 0, depth: 0, max: 0, afterString: false };
+  /** Deepest nesting inside the last value read whole. */
+  private wholeMax = 0;
   /** Absolute offset of a `{` the whole path gave up on: read token by token. */
   private byTokensAt = -1;
+  /** The input ended: a number may end at the last byte, a string that does not close is replayed. */
+  private ending = false;
 
   constructor(private readonly maxDepth: number) {}
 
@@ -136,13 +144,25 @@ export abstract class JsonScanner {
 
   /** Ends the input: a cut token or structure becomes the failure. */
   end(): void {
-    if (this.failed === undefined && this.pos < this.view.length) this.endToken();
+    if (this.failed === undefined && this.pos < this.view.length) {
+      // What was held back (a value read whole, an unfinished token) is read token by token, to its end.
+      this.ending = true;
+      this.byTokensAt = this.base + this.pos;
+      this.run();
+      if (this.failed === undefined && this.pos < this.view.length) this.fail('invalid JSON', this.lastOffset);
+    }
     if (this.failed === undefined && this.bomAt > 0 && this.bomAt < BOM.length) this.fail('invalid JSON', this.lastOffset);
     if (this.depth > 0) this.fail('invalid JSON', this.consumed);
   }
 
   protected fail(message: string, offset: number, cause?: unknown): void {
     this.failed ??= { message, offset, cause };
+  }
+
+  /** Damage in a token: the old tokenizer stopped there (after other damage it read on to the slice's end). */
+  private failTokenizer(offset: number): void {
+    this.fail('invalid JSON', offset);
+    this.stopped = true;
   }
 
   /** A token about to reach the grammar, `depth` not yet moved; false when it was refused (a failure noted). */
@@ -182,36 +202,42 @@ export abstract class JsonScanner {
   private run(): void {
     const v = this.view;
     let i = this.pos;
-    if (this.bomAt < BOM.length) i = this.bom(v, i);
-    while (i < v.length && this.failed === undefined) {
+    while (i < v.length && !this.stopped) {
       const b = v[i]!;
+      if (this.bomAt > 0 && this.bomAt < BOM.length) {
+        i = this.bom(v, i);
+        continue;
+      }
       if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
         i++;
         continue;
       }
-      const next = this.readToken(v, i, false);
+      if (b === BOM[0] && this.bomAt === 0) {
+        i = this.bom(v, i);
+        continue;
+      }
+      const next = this.readToken(v, i, this.ending);
       if (next < 0) break;
       i = next;
     }
     this.pos = i;
   }
 
-  /** A byte order mark at the start of the input is skipped, as the old tokenizer skipped it. */
+  /**
+   * A byte order mark is skipped, as the old tokenizer skipped one anywhere before the first string,
+   * number or literal (not counted in the token offsets after it, counted in error positions).
+   */
   private bom(v: Buffer, i: number): number {
     let j = i;
     while (j < v.length && this.bomAt < BOM.length) {
-      if (this.bomAt === 0 && v[j] !== BOM[0]) {
-        this.bomAt = BOM.length;
-        break;
-      }
       if (v[j] !== BOM[this.bomAt]) {
-        this.fail('invalid JSON', this.base + j);
+        this.failTokenizer(this.base + j);
         return v.length;
       }
       this.bomAt++;
       j++;
-      if (this.bomAt === BOM.length) this.shift = BOM.length;
     }
+    if (this.bomAt === BOM.length) this.shift = BOM.length;
     return j;
   }
 
@@ -220,7 +246,7 @@ export abstract class JsonScanner {
     const b = v[i]!;
     const at = this.base + i;
     const offset = at - this.shift;
-    if (b === 0x7b && this.state === State.Value && this.skipping === 0 && at !== this.byTokensAt
+    if (b === 0x7b && this.failed === undefined && this.bomAt === BOM.length && this.state === State.Value && this.skipping === 0 && at !== this.byTokensAt
       && this.readsWhole(this.frames.length, this.key, this.frames[this.frames.length - 1]?.key)) {
       const next = this.readWhole(v, i, offset);
       if (next !== BY_TOKENS) return next;
@@ -231,17 +257,19 @@ export abstract class JsonScanner {
       this.token(punctuation, undefined, offset);
       return i + 1;
     }
-    if (b === 0x22) return this.readString(v, i, offset, final);
+    // The first string, number or literal closes the window for a byte order mark.
+    this.bomAt = BOM.length;
+    if (b === 0x22) return this.readString(v, i, offset);
     if (isDigit(b) || b === 0x2d) return this.readNumber(v, i, offset, final);
     const literal = LITERALS[b];
     if (literal === undefined) {
-      this.fail('invalid JSON', at);
+      this.failTokenizer(at);
       return STOPPED;
     }
     for (let k = 1; k < literal.bytes.length; k++) {
       if (i + k >= v.length) return MORE;
       if (v[i + k] !== literal.bytes[k]) {
-        this.fail('invalid JSON', at + k);
+        this.failTokenizer(at + k);
         return STOPPED;
       }
     }
@@ -257,7 +285,7 @@ export abstract class JsonScanner {
   private readWhole(v: Buffer, i: number, offset: number): number {
     const end = this.wholeEnd(v, i);
     if (end < 0) return end;
-    if (this.depth + this.whole.max > this.maxDepth) return BY_TOKENS;
+    if (this.depth + this.wholeMax > this.maxDepth || this.hasMark(v, i, end)) return BY_TOKENS;
     let value: unknown;
     try {
       const bytes = v.subarray(i, end + 1);
@@ -281,19 +309,21 @@ export abstract class JsonScanner {
     return end + 1;
   }
 
-  /** Index of the bracket that closes the one at `v[i]`, `MORE` (search state kept), or `BY_TOKENS`. */
+  /**
+   * Index of the bracket that closes the one at `v[i]`, or `BY_TOKENS`: when it is not in these bytes
+   * (the token path then finds damage in the same slice as before), or a byte between strings is no
+   * JSON structure (damage the token path names).
+   */
   private wholeEnd(v: Buffer, i: number): number {
-    const w = this.whole;
-    const resumed = w.at === this.base + i;
-    let j = resumed ? w.resumeAt - this.base : i + 1;
-    let scanFrom = resumed ? w.scanFrom - this.base : 0;
-    let { depth, max, afterString } = resumed ? w : { depth: 1, max: 1, afterString: false };
-    while (j < v.length) {
+    let depth = 1;
+    let max = 1;
+    let afterString = false;
+    for (let j = i + 1; j < v.length; j++) {
       const b = v[j]!;
       if (b === 0x22) {
-        const q = closingQuote(v, j, Math.max(j + 1, scanFrom));
-        if (q < 0) break;
-        j = q + 1;
+        const q = closingQuote(v, j, j + 1);
+        if (q < 0) return BY_TOKENS;
+        j = q;
         afterString = true;
         continue;
       }
@@ -305,56 +335,63 @@ export abstract class JsonScanner {
         if (++depth > max) max = depth;
       } else if (b === 0x7d || b === 0x5d) {
         if (--depth === 0) {
-          w.at = -1;
-          w.max = max;
+          this.wholeMax = max;
           return j;
         }
       } else if (STRUCTURE[b] === 0) {
         return BY_TOKENS;
       }
-      j++;
     }
-    if (v.length - i > WHOLE_MAX_BYTES) {
-      w.at = -1;
-      return BY_TOKENS;
-    }
-    // Resume at an unfinished string's quote, its search going on from the end of these bytes.
-    Object.assign(w, { at: this.base + i, resumeAt: this.base + j, scanFrom: this.base + v.length, depth, max, afterString });
-    return MORE;
+    return BY_TOKENS;
   }
 
-  /** A string: its closing quote found with `indexOf`, its bytes checked and decoded at once. */
-  private readString(v: Buffer, q0: number, offset: number, final: boolean): number {
-    const q = closingQuote(v, q0, Math.max(q0 + 1, this.scanFrom - this.base));
-    if (q === -1) {
-      if (final) return this.replayString(v, q0, offset);
-      this.scanFrom = this.base + v.length;
-      return MORE;
-    }
-    this.scanFrom = 0;
+  /**
+   * A string: its closing quote found with `indexOf`, its bytes checked and decoded at once. One the
+   * slice cuts is replayed as it comes (the old tokenizer's verdict on its damage, in the same slice).
+   */
+  private readString(v: Buffer, q0: number, offset: number): number {
+    if (this.replay !== undefined && this.replayAt === this.base + q0) return this.replayed(this.replay.feed(v, this.base), offset);
+    const q = closingQuote(v, q0, q0 + 1);
     let value: unknown;
-    if (isUtf8(v.subarray(q0, q + 1))) {
+    if (q >= 0 && !this.hasMark(v, q0, q) && isUtf8(v.subarray(q0, q + 1))) {
       try {
-        value = JSON.parse(v.toString('utf8', q0, q + 1));
+        value = JSON.parse((v as unknown as DecodingBuffer).utf8Slice(q0, q + 1));
       } catch {
         value = undefined;
       }
     }
-    if (typeof value !== 'string') return this.replayString(v, q0, offset);
-    this.token(JsonToken.string, value, offset);
-    return q + 1;
+    if (typeof value === 'string') {
+      this.token(JsonToken.string, value, offset);
+      return q + 1;
+    }
+    this.replay = new StringReplay(this.base + q0 + 1);
+    this.replayAt = this.base + q0;
+    return this.replayed(this.replay.feed(v, this.base), offset);
   }
 
-  /** The slow path of a string the fast path refused (or that the input ends in): the old tokenizer's verdict. */
-  private replayString(v: Buffer, q0: number, offset: number): number {
-    const replayed = replayJsonString(v, q0 + 1, v.length);
-    if (replayed.kind === 'string') {
-      this.token(JsonToken.string, replayed.value, offset);
-      return replayed.close + 1;
+  private replayed(result: ReplayedString, offset: number): number {
+    if (result.kind === 'more') return MORE;
+    this.replay = undefined;
+    if (result.kind === 'string') {
+      this.token(JsonToken.string, result.value, offset);
+      return result.close + 1 - this.base;
     }
-    if (replayed.kind === 'more') return MORE;
-    this.fail('invalid JSON', replayed.kind === 'badByte' ? this.base + replayed.at : this.lastOffset);
+    this.failTokenizer(result.kind === 'badByte' ? result.at : this.lastOffset);
     return STOPPED;
+  }
+
+  /**
+   * Whether `v[from…to)` holds a byte order mark (EF BB BF). The old tokenizer's decoder dropped one
+   * that began a decoded piece (a string's first bytes, or after a lone surrogate), so strings with
+   * one take the replay. Searched once per slice and range, with `indexOf`: linear overall.
+   */
+  private hasMark(v: Buffer, from: number, to: number): boolean {
+    if (this.markView !== v || from < this.markFrom || (this.markNext !== -1 && this.markNext < from)) {
+      this.markView = v;
+      this.markFrom = from;
+      this.markNext = v.indexOf(BOM_BYTES, from);
+    }
+    return this.markNext !== -1 && this.markNext < to;
   }
 
   /** A number, read as the old tokenizer's states read it (`01` is two numbers, `1.` waits for a digit). */
@@ -384,24 +421,8 @@ export abstract class JsonScanner {
   }
 
   private badNumberByte(j: number): number {
-    this.fail('invalid JSON', this.base + j);
+    this.failTokenizer(this.base + j);
     return STOPPED;
-  }
-
-  /** At the end of the input, the unfinished token: a number ends there, anything else is cut. */
-  private endToken(): void {
-    const v = this.view;
-    const b = v[this.pos]!;
-    if (isDigit(b) || b === 0x2d || b === 0x22) {
-      const next = this.readToken(v, this.pos, true);
-      if (next >= 0) {
-        this.pos = next;
-        if (this.pos < v.length && this.failed === undefined) this.run();
-        return;
-      }
-      if (next === STOPPED) return;
-    }
-    this.fail('invalid JSON', this.lastOffset);
   }
 
   /** The depth cap, then the envelope's hook, then the grammar. */
@@ -413,10 +434,15 @@ export abstract class JsonScanner {
       else if (closes && --this.skipping === 0) this.forward(JsonToken.null, null, offset);
       return;
     }
-    if (opens && this.depth >= this.maxDepth) {
-      this.skipping = 1;
-      this.onTooDeep();
-      return;
+    if (opens) {
+      if (this.capDepth >= this.maxDepth) {
+        this.skipping = 1;
+        this.onTooDeep();
+        return;
+      }
+      this.capDepth++;
+    } else if (closes) {
+      this.capDepth--;
     }
     this.forward(type, value, offset);
   }
