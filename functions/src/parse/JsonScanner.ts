@@ -100,9 +100,9 @@ export abstract class JsonScanner {
   private pos = 0;
   private base = 0;
   private owned: Buffer | undefined;
-  /** The string cut by the end of the bytes, replayed as it comes, and the absolute offset of its quote. */
+  /** The string cut by the end of the bytes (or damaged), replayed as it comes, and its token offset. */
   private replay: StringReplay | undefined;
-  private replayAt = -1;
+  private replayOffset = 0;
   /** Next byte order mark in `markView` at or after `markFrom` (-1: none): see `hasMark`. */
   private markView: Buffer = EMPTY;
   private markFrom = 0;
@@ -144,12 +144,12 @@ export abstract class JsonScanner {
 
   /** Ends the input: a cut token or structure becomes the failure. */
   end(): void {
-    if (this.failed === undefined && this.pos < this.view.length) {
+    if (this.failed === undefined && (this.replay !== undefined || this.pos < this.view.length)) {
       // What was held back (a value read whole, an unfinished token) is read token by token, to its end.
       this.ending = true;
       this.byTokensAt = this.base + this.pos;
       this.run();
-      if (this.failed === undefined && this.pos < this.view.length) this.fail('invalid JSON', this.lastOffset);
+      if (this.failed === undefined && (this.replay !== undefined || this.pos < this.view.length)) this.fail('invalid JSON', this.lastOffset);
     }
     if (this.failed === undefined && this.bomAt > 0 && this.bomAt < BOM.length) this.fail('invalid JSON', this.lastOffset);
     if (this.depth > 0) this.fail('invalid JSON', this.consumed);
@@ -202,6 +202,13 @@ export abstract class JsonScanner {
   private run(): void {
     const v = this.view;
     let i = this.pos;
+    if (this.replay !== undefined) {
+      i = this.replayed(this.replay.feed(v, this.base), this.replayOffset);
+      if (i < 0) {
+        if (this.replay !== undefined) this.pos = this.replay.resume - this.base;
+        return;
+      }
+    }
     while (i < v.length && !this.stopped) {
       const b = v[i]!;
       if (this.bomAt > 0 && this.bomAt < BOM.length) {
@@ -217,7 +224,11 @@ export abstract class JsonScanner {
         continue;
       }
       const next = this.readToken(v, i, this.ending);
-      if (next < 0) break;
+      if (next < 0) {
+        // A string being replayed keeps only its unread bytes; anything else waits whole from its start.
+        if (next === MORE && this.replay !== undefined) i = this.replay.resume - this.base;
+        break;
+      }
       i = next;
     }
     this.pos = i;
@@ -350,7 +361,6 @@ export abstract class JsonScanner {
    * slice cuts is replayed as it comes (the old tokenizer's verdict on its damage, in the same slice).
    */
   private readString(v: Buffer, q0: number, offset: number): number {
-    if (this.replay !== undefined && this.replayAt === this.base + q0) return this.replayed(this.replay.feed(v, this.base), offset);
     const q = closingQuote(v, q0, q0 + 1);
     let value: unknown;
     if (q >= 0 && !this.hasMark(v, q0, q) && isUtf8(v.subarray(q0, q + 1))) {
@@ -365,7 +375,7 @@ export abstract class JsonScanner {
       return q + 1;
     }
     this.replay = new StringReplay(this.base + q0 + 1);
-    this.replayAt = this.base + q0;
+    this.replayOffset = offset;
     return this.replayed(this.replay.feed(v, this.base), offset);
   }
 

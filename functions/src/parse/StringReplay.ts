@@ -82,6 +82,11 @@ export class StringReplay {
   /** `at`: absolute offset of the byte after the opening quote. */
   constructor(private at: number) {}
 
+  /** Absolute offset of the first byte not read yet: the bytes before it are no longer needed. */
+  get resume(): number {
+    return this.at;
+  }
+
   /** Reads on from where it stopped; `base` is the absolute offset of `bytes[0]`. */
   feed(bytes: Uint8Array, base: number): ReplayedString {
     const end = bytes.length;
