@@ -11,7 +11,8 @@
  *   - analyzeBytes: the whole pipeline as the Lambda runs it (sniff, envelopes, records, groups).
  * Figures are medians of `--runs`: MB/s of decompressed envelopes over wall time and over CPU time
  * (user + system of the process: the steadier figure on this shared 2-core machine), peak RSS.
- * The last line is JSON: `cloudWatchMBps` (analyzeBytes, wall), `gunzipMBps`, the ratios, `peakRssMiB`.
+ * The last line is JSON: `cloudWatchMBps` (analyzeBytes, wall), `gunzipMBps`, the ratios (`readerOwnCpuVsLegacy`:
+ * the readers' CPU time less gunzip's; `recordsCpuShare`: what `records` and the rest take of analyzeBytes'), `peakRssMiB`.
  */
 import { createReadStream } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     const rs = all.filter((r) => r.case === which);
     return {
       case: which, wallMBps: Math.round(median(rs.map((r) => MB / (r.wallMs / 1000)))), cpuMBps: Math.round(median(rs.map((r) => MB / (r.cpuMs / 1000)))),
-      peakRssMiB: median(rs.map((r) => r.peakRssMiB)), lines: rs[0]!.lines, records: rs[0]!.records,
+      cpuMs: Math.round(median(rs.map((r) => r.cpuMs))), peakRssMiB: median(rs.map((r) => r.peakRssMiB)), lines: rs[0]!.lines, records: rs[0]!.records,
     };
   });
   const row = (which: Case): (typeof rows)[number] => rows.find((r) => r.case === which)!;
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
     cloudWatchVsLegacyPipeline: ratio(row('analyzeBytes').wallMBps, row('legacyPipeline').wallMBps),
     readerVsLegacyReader: ratio(row('reader').wallMBps, row('legacyReader').wallMBps),
     readerCpuVsLegacyReaderCpu: ratio(row('reader').cpuMBps, row('legacyReader').cpuMBps),
+    // The readers' own CPU time: each less the gunzip stage's (measured alone, same run).
+    readerOwnCpuVsLegacy: ratio(row('legacyReader').cpuMs - row('gunzip').cpuMs, row('reader').cpuMs - row('gunzip').cpuMs),
+    recordsCpuShare: ratio(row('analyzeBytes').cpuMs - row('reader').cpuMs, row('analyzeBytes').cpuMs),
     peakRssMiB: row('analyzeBytes').peakRssMiB,
     sizeMiB, runs, loadAtStart: Number(load), rows,
   }));

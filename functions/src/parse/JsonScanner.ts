@@ -77,16 +77,21 @@ function skipDigits(v: Uint8Array, j: number): number {
 }
 
 /**
- * A streaming JSON scanner for a sequence of top-level values, fed bytes in slices of any size. It
- * tokenizes structure byte by byte but jumps over strings with `indexOf` and decodes each with one
- * `JSON.parse` of its validated UTF-8 bytes; only damaged strings are replayed byte by byte, to fail
- * where and how the @streamparser/json tokenizer it replaced failed. Values are built only where a
- * subclass `selects` them, and handed to `onValue` whole; containers opened deeper than `maxDepth` are
- * read past (brackets counted, tokens still checked) and stand as `null`, counted by `onTooDeep`.
+ * A streaming JSON scanner for a sequence of top-level values, fed bytes in slices of any size, that
+ * gives exactly what the @streamparser/json tokenizer and token parser it replaced gave (values,
+ * offsets, and the place and kind of damage) at a fraction of the cost. Structure is tokenized byte by
+ * byte; strings are jumped over with `indexOf` and decoded with one `JSON.parse` of their bytes once
+ * they check as UTF-8; an object a subclass `readsWhole` (a log event) that closes within the bytes at
+ * hand is found the same way and read with one `JSON.parse`. A string that is damaged or cut by the
+ * end of a slice is replayed byte by byte (`StringReplay`) to fail where and how the old tokenizer
+ * failed, in the same slice. Values are built only where a subclass `selects` them, and handed to
+ * `onValue` whole; containers opened deeper than `maxDepth` are read past (brackets counted, tokens
+ * still checked) and stand as `null`, counted by `onTooDeep`.
  *
- * Holds one unfinished token (a string is whole in memory before it is decoded), the selected value
- * being built, and the open containers (≤ `maxDepth` frames). Damage is noted (`failure`), never thrown;
- * after it the scanner reads nothing more.
+ * Holds one unfinished token (a string is whole in memory before it is decoded; a replayed one as its
+ * decoded text and ≤ 64 KiB of bytes), the selected value being built, and the open containers
+ * (≤ `maxDepth` frames). Damage is noted (`failure`), never thrown; the scanner then reads no further
+ * slice (in the one it was in, it counts too-deep values on, as the old depth cap did).
  */
 export abstract class JsonScanner {
   /** Nesting depth right now (0 between top-level values). */
@@ -137,9 +142,10 @@ export abstract class JsonScanner {
 
   /** Takes the next bytes; the values they complete are handed out before it returns. */
   write(slice: Uint8Array): void {
-    this.append(slice);
     this.consumed += slice.byteLength;
-    if (this.failed === undefined) this.run();
+    if (this.failed !== undefined) return;
+    this.append(slice);
+    this.run();
   }
 
   /** Ends the input: a cut token or structure becomes the failure. */
@@ -183,7 +189,7 @@ export abstract class JsonScanner {
     const keep = this.view.length - this.pos;
     if (keep === 0) {
       this.view = Buffer.isBuffer(slice) ? slice : Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength);
-      this.base = this.consumed;
+      this.base = this.consumed - slice.byteLength;
       this.pos = 0;
       return;
     }
