@@ -39,8 +39,9 @@ export interface CloudWatchLogsOptions extends LineOptions {
  * - `CONTROL_MESSAGE` envelopes are skipped and counted in `envelopeStats.controlMessages`.
  *
  * Memory: one envelope's metadata (its small top-level values, until it ends), one log event being
- * read (the JSON tokenizer gathers strings in a 64 KiB buffer but returns them whole, so a message
- * is in memory whole before it is cut; CloudWatch Logs bounds the size of an event), the lines of one input slice (≤ 256 KiB of input,
+ * read (`EnvelopeReader`: whole, its bytes as one string for `JSON.parse`, or token by token with one
+ * unfinished token, so a message is in memory whole before it is cut; CloudWatch Logs bounds the size
+ * of an event), the lines of one input slice (≤ 256 KiB of input,
  * `SYNC_SLICE_BYTES`, with an event-loop turn between slices; the first batch waits for 20 lines,
  * `DETECT_LINES`, the lines `records` detects the format from), and events that arrive before their
  * envelope's metadata keys (at most 1 Mi characters, `PENDING_MAX_CHARS`, and 10 000 events,
