@@ -10,6 +10,16 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const ZLIB_CHUNK_SIZE = 1024 * 1024;
 
 /**
+ * Decompressed bytes zlib may hold ready ahead of the consumer (2 MiB, two output chunks): the
+ * inflater's readable high-water mark. With Node's default (16 KiB, so one chunk) zlib stops after
+ * every output chunk until the line stage takes it, and a chunk that takes the parser longer than
+ * usual leaves the thread pool idle; with read-ahead, inflate runs on its own core while the main
+ * thread parses (Lambda has 2 vCPUs from 3,538 MB). Memory: at most this plus one `chunkSize`
+ * output chunk being filled, besides the chunk being read.
+ */
+export const ZLIB_READ_AHEAD_BYTES = 2 * 1024 * 1024;
+
+/**
  * Largest compressed slice handed to the pure-JS zstd decoder at once. fzstd decodes synchronously
  * on the main thread, so smaller slices keep each event-loop turn short.
  */
