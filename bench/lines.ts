@@ -28,8 +28,8 @@ import { lines } from '../functions/src/stream/lines.js';
 import { analyzeBytes } from '../functions/src/pipeline/analyzeBytes.js';
 import type { RecordsWriter } from '../functions/src/pipeline/analyzeBytes.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
-import { batch } from '../functions/src/stream/batch.js';
 import { ERROR_PART } from '../functions/src/output/constants.js';
+import { ndjsonChunks } from '../functions/src/output/ndjsonChunks.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 import type { AppLogFiles } from '../dev/local/generateAppLog.js';
 
@@ -61,8 +61,8 @@ interface ChildResult {
 type NodeCase = (file: string) => Promise<{ bytes: number; lines: number; errors: number; records?: number }>;
 
 /**
- * The error-records writer of the Lambda (`writeErrorRecords`) without its upload: each record
- * serialised to NDJSON, batched (1 000 records or 1 MiB), gzip level 1 on the thread pool, the
+ * The error-records writer of the Lambda (`writeErrorRecords`) without its upload: records
+ * serialised to NDJSON chunks (1 000 records or 1 MiB, `ndjsonChunks`), gzip level 1 on the thread pool, the
  * compressed bytes counted and dropped. So the analyze cases pay what the handler pays per record.
  */
 const discardingWriter: RecordsWriter = async (found) => {
@@ -72,14 +72,10 @@ const discardingWriter: RecordsWriter = async (found) => {
   const closed = new Promise<void>((resolve, reject) => gzip.on('end', resolve).on('error', reject));
   let records = 0;
   let bytes = 0;
-  async function* ndjson(): AsyncGenerator<string> {
-    for await (const group of found) for (const record of group) yield `${JSON.stringify(record)}\n`;
-  }
-  for await (const group of batch(ndjson(), { maxItems: ERROR_PART.batchMaxItems, maxBytes: ERROR_PART.batchMaxBytes, sizeOf: (l) => Buffer.byteLength(l) })) {
-    const text = group.join('');
-    records += group.length;
-    bytes += Buffer.byteLength(text);
-    if (!gzip.write(text)) await new Promise((resolve) => gzip.once('drain', resolve));
+  for await (const chunk of ndjsonChunks(found, { maxItems: ERROR_PART.batchMaxItems, maxBytes: ERROR_PART.batchMaxBytes })) {
+    records += chunk.records;
+    bytes += chunk.bytes.byteLength;
+    if (!gzip.write(chunk.bytes)) await new Promise((resolve) => gzip.once('drain', resolve));
   }
   gzip.end();
   await closed;
