@@ -16,7 +16,7 @@ import type { CompressionFormat, DecompressedStream } from './types.js';
 export interface DecompressOptions {
   /**
    * zlib output chunk size in bytes. Default 1 MiB (`ZLIB_CHUNK_SIZE`): far fewer thread-pool round
-   * trips than zlib's 16 KiB. Memory: the chunk being read, up to `ZLIB_READ_AHEAD_BYTES` (2 MiB)
+   * trips than zlib's 16 KiB. Memory: the chunk being read, up to `ZLIB_READ_AHEAD_BYTES` (1 MiB)
    * inflated ahead on the thread pool, one chunk being filled, plus the decoder's window (32 KiB
    * gzip, ≤ 8 MiB zstd).
    */
@@ -43,7 +43,7 @@ export const nodeZstdDecompress: ZstdFactory | undefined = (
  * The returned stream reports `compression` once iteration has read the first bytes, and running
  * `bytesIn`/`bytesOut`. Corrupt or truncated input raises a `DecompressError` carrying the
  * compressed offset reached; an error from the source propagates unchanged. Memory: the output
- * chunk being read, up to 2 MiB (`ZLIB_READ_AHEAD_BYTES`) decoded ahead while it is parsed, one
+ * chunk being read, up to 1 MiB (`ZLIB_READ_AHEAD_BYTES`) decoded ahead while it is parsed, one
  * `chunkSize` buffer being filled (default 1 MiB), the decoder's window and two source chunks; the
  * pure-JS zstd fallback (Node < 22.15, not Lambda's Node 22) holds what one 64 KiB input slice
  * decodes to, i.e. 64 KiB × the compression ratio, plus its window.

@@ -36,7 +36,7 @@ const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
  * before) any byte after a member that starts no new member, bytes that are no member are
  * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
  * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
- * chunk (`chunkSize`) and up to `ZLIB_READ_AHEAD_BYTES` (2 MiB) inflated ahead of the consumer, one
+ * chunk (`chunkSize`) and up to `ZLIB_READ_AHEAD_BYTES` (1 MiB) inflated ahead of the consumer, one
  * source chunk in flight, one member header (≤ 256 KiB).
  *
  * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
