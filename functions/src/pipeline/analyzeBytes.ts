@@ -10,6 +10,8 @@ import { TemplateGrouper } from '../parse/TemplateGrouper.js';
 import { records } from '../parse/records.js';
 import { sniffFormat } from '../parse/sniffFormat.js';
 import type { CloudWatchLogsStats, ErrorRecord, ParseStats, SourceRef } from '../parse/types.js';
+import { coalesce } from '../stream/coalesce.js';
+import { COALESCE_BYTES } from '../stream/constants.js';
 import { createLineStats } from '../stream/createLineStats.js';
 import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
@@ -93,7 +95,8 @@ export interface Analysis {
  * Corrupt or truncated input, or `stopReading` firing, ends the stream quietly and is reported in
  * `failure`; any other error propagates.
  *
- * Memory: one decompressed chunk, one `maxLineBytes` partial line (for envelopes: one log event and
+ * Memory: source chunks joined up to 256 KiB (`COALESCE_BYTES`), one decompressed chunk and 1 MiB
+ * inflated ahead, one `maxLineBytes` partial line (for envelopes: one log event and
  * one envelope's metadata, see `cloudWatchLogsEvents`), one open multi-line event and the tracked
  * groups, plus what the writer holds; never the object.
  *
@@ -101,7 +104,8 @@ export interface Analysis {
  */
 export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: AnalyzeOptions): Promise<Analysis> {
   const { source, config, signal } = options;
-  const decompressed = decompress(options.stopReading ? stopReading(bytes, options.stopReading) : bytes);
+  // Socket-sized reads joined first: each chunk is a round trip through zlib's pool and the line stage.
+  const decompressed = decompress(coalesce(options.stopReading ? stopReading(bytes, options.stopReading) : bytes, COALESCE_BYTES));
   const lineStats = createLineStats();
   const parseStats = createParseStats();
   const groups = new ErrorGroups({ maxGroups: config.rules.keptGroups });
