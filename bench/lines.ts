@@ -15,7 +15,7 @@
  * The last line printed is one JSON object with the headline ratios.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, createReadStream } from 'node:fs';
+import { existsSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,13 @@ interface ChildResult {
   /** Main-thread GC pauses (PerformanceObserver 'gc'): total ms and count. */
   gcMs: number;
   gcCount: number;
+  /**
+   * CPU ms of the main thread and of all other threads (zlib's thread pool, GC helpers), from
+   * /proc (Linux; NaN elsewhere). Unlike wall time these do not depend on the machine's load: on one
+   * vCPU the wall is at least their sum, on two at least their maximum.
+   */
+  mainCpuMs: number;
+  otherCpuMs: number;
   /** Error records written (the analyze cases). */
   records?: number;
 }
@@ -155,6 +162,25 @@ const NODE_CASES: Record<string, NodeCase> = {
   },
 };
 
+/** CPU ms (user + system) of each thread of this process, main thread first; empty where /proc is missing. */
+function threadCpuMs(): { main: number; others: number } {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
+    let main = NaN;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (Number(tid) === process.pid) main = ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return { main: NaN, others: NaN };
+  }
+}
+
 async function runChild(name: string, file: string): Promise<void> {
   const run = NODE_CASES[name];
   if (run === undefined) throw new Error(`Unknown --case ${name}; expected one of ${Object.keys(NODE_CASES).join(', ')}`);
@@ -170,8 +196,10 @@ async function runChild(name: string, file: string): Promise<void> {
   });
   gc.observe({ entryTypes: ['gc'] });
   const cpuStart = process.cpuUsage();
+  const threads0 = threadCpuMs();
   const start = performance.now();
   const counts = await run(file);
+  const threads = threadCpuMs();
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   histogram.disable();
@@ -190,6 +218,8 @@ async function runChild(name: string, file: string): Promise<void> {
     loopMaxMs: ms(histogram.max),
     gcMs: Math.round(gcMs),
     gcCount,
+    mainCpuMs: threads.main - threads0.main,
+    otherCpuMs: threads.others - threads0.others,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -249,7 +279,7 @@ function spawnShellCase(name: string, command: string, bytes: number): Promise<C
       const wallMs = performance.now() - start;
       // grep -c exits 1 when it counts zero; anything else is a failure.
       if (code !== 0 && code !== 1) return reject(new Error(`${command} exited with ${code}`));
-      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, cpuMs: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN, gcMs: NaN, gcCount: NaN });
+      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, cpuMs: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN, gcMs: NaN, gcCount: NaN, mainCpuMs: NaN, otherCpuMs: NaN });
     });
   });
 }
@@ -348,7 +378,7 @@ async function main(): Promise<void> {
 
   const med = (key: string, field: keyof ChildResult): number => median((results[key] ?? []).map((r) => r[field] as number));
   const wall = (key: string): number => med(key, 'wallMs');
-  const header = ['case', 'wall s (median)', 'MiB/s', 'CPU s', 'GC ms (n)', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
+  const header = ['case', 'wall s (median)', 'MiB/s', 'CPU s', 'main/other CPU s', 'GC ms (n)', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
   const rows = Object.entries(cases).map(([key, spec]) => {
     const bytes = fileOf(key).counts.bytes;
     return [
@@ -356,6 +386,7 @@ async function main(): Promise<void> {
       (wall(key) / 1000).toFixed(3),
       ((bytes / MiB) / (wall(key) / 1000)).toFixed(0),
       Number.isNaN(med(key, 'cpuMs')) ? '-' : (med(key, 'cpuMs') / 1000).toFixed(2),
+      Number.isNaN(med(key, 'mainCpuMs')) ? '-' : `${(med(key, 'mainCpuMs') / 1000).toFixed(2)}/${(med(key, 'otherCpuMs') / 1000).toFixed(2)}`,
       Number.isNaN(med(key, 'gcMs')) ? '-' : `${med(key, 'gcMs')} (${med(key, 'gcCount')})`,
       Number.isNaN(med(key, 'maxRssMiB')) ? '-' : med(key, 'maxRssMiB').toFixed(0),
       Number.isNaN(med(key, 'loopP99Ms')) ? '-' : `${med(key, 'loopP50Ms')}/${med(key, 'loopP99Ms')}/${med(key, 'loopMaxMs')}`,
@@ -414,6 +445,10 @@ async function main(): Promise<void> {
     analyzeTypicalGzipVsGunzipDrain: round(wall('gunzipDrain') / wall('analyzeTypicalGz')),
     analyzeTypicalPlainVsDrain: round(wall('drainPlain') / wall('analyzeTypicalPlain')),
     analyzeGcMs: round(med('analyzeGz', 'gcMs'), 0),
+    // Main-thread and other threads' CPU ms per analyze case: what bounds the wall on 1 vCPU (their sum) and on 2 (their maximum).
+    analyzeThreadCpuMs: Object.fromEntries(
+      Object.keys(cases).filter((k) => k.startsWith('analyze')).map((k) => [k, [round(med(k, 'mainCpuMs'), 0), round(med(k, 'otherCpuMs'), 0)]]),
+    ),
   };
   say(`targets: gzipThroughputVsDrain ≥ 0.8, gzipWallVsZcatGrep ≤ 0.55, plainWallVsGrep ≤ 6, loopP99Ms ≤ 5, loopMaxMs ≤ 25, peakRssMiB ≤ 160, rssGrowth2GbVsHalfGb ≤ 1.1`);
   say(`lines() vs lineBatches(): plain ${round(wall('oursPlain') / wall('oursBatchesPlain'))}×, gzip ${round(wall('oursGz') / wall('oursBatchesGz'))}× the wall`);
