@@ -95,8 +95,8 @@ export interface Analysis {
  * Corrupt or truncated input, or `stopReading` firing, ends the stream quietly and is reported in
  * `failure`; any other error propagates.
  *
- * Memory: source chunks joined up to 256 KiB (`COALESCE_BYTES`), one decompressed chunk and 1 MiB
- * inflated ahead, one `maxLineBytes` partial line (for envelopes: one log event and
+ * Memory: source chunks joined up to 256 KiB (`COALESCE_BYTES`), one decompressed chunk, one
+ * `maxLineBytes` partial line (for envelopes: one log event and
  * one envelope's metadata, see `cloudWatchLogsEvents`), one open multi-line event and the tracked
  * groups, plus what the writer holds; never the object.
  *

@@ -10,18 +10,6 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const ZLIB_CHUNK_SIZE = 1024 * 1024;
 
 /**
- * Decompressed bytes zlib may hold ready ahead of the consumer (1 MiB): the inflater's readable
- * high-water mark. With Node's default (16 KiB) zlib stops after every output chunk until the line
- * stage takes it; S3 bodies arrive in 16–64 KiB reads that inflate to chunks of a few hundred KiB,
- * so that was one small chunk of slack, and a chunk that took the parser longer than usual left the
- * thread pool idle. With read-ahead inflate keeps running on its own core while the main thread
- * parses (Lambda has 2 vCPUs from 3,538 MB). Memory: at most this plus one `chunkSize` output
- * chunk being filled, besides the chunk being read. (2 MiB measured 15–20 MiB more peak RSS on a
- * 128 MiB gzip log, as more 1 MiB output buffers waited for the GC; 1 MiB measured none.)
- */
-export const ZLIB_READ_AHEAD_BYTES = 1024 * 1024;
-
-/**
  * Largest compressed slice handed to the pure-JS zstd decoder at once. fzstd decodes synchronously
  * on the main thread, so smaller slices keep each event-loop turn short.
  */

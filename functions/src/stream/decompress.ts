@@ -1,10 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
-import type { Transform, TransformOptions } from 'node:stream';
+import type { Transform } from 'node:stream';
 
 import { Decompress as FzstdDecompress } from 'fzstd';
 
-import { Compression, FZSTD_MAX_WINDOW_BYTES, FZSTD_MIN_SLICE_BYTES, FZSTD_OUTPUT_BUDGET_BYTES, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE, ZLIB_READ_AHEAD_BYTES, ZSTD_MAX_WINDOW_BYTES } from './constants.js';
+import { Compression, FZSTD_MAX_WINDOW_BYTES, FZSTD_MIN_SLICE_BYTES, FZSTD_OUTPUT_BUDGET_BYTES, FZSTD_SLICE_BYTES, FZSTD_YIELD_AFTER_MS, Magic, ZLIB_CHUNK_SIZE, ZSTD_MAX_WINDOW_BYTES } from './constants.js';
 import { DecompressError, errorMessage, StreamOptionError } from './errors.js';
 import { gunzipMembers } from './gunzipMembers.js';
 import type { GunzipProgress } from './gunzipMembers.js';
@@ -16,9 +16,8 @@ import type { CompressionFormat, DecompressedStream } from './types.js';
 export interface DecompressOptions {
   /**
    * zlib output chunk size in bytes. Default 1 MiB (`ZLIB_CHUNK_SIZE`): far fewer thread-pool round
-   * trips than zlib's 16 KiB. Memory: the chunk being read, up to `ZLIB_READ_AHEAD_BYTES` (1 MiB)
-   * inflated ahead on the thread pool, one chunk being filled, plus the decoder's window (32 KiB
-   * gzip, ≤ 8 MiB zstd).
+   * trips than zlib's 16 KiB. Memory: at most three output chunks at a time (the one being read,
+   * one buffered, one being filled), plus the decoder's window (32 KiB gzip, ≤ 8 MiB zstd).
    */
   chunkSize?: number;
   /**
@@ -42,9 +41,8 @@ export const nodeZstdDecompress: ZstdFactory | undefined = (
  *
  * The returned stream reports `compression` once iteration has read the first bytes, and running
  * `bytesIn`/`bytesOut`. Corrupt or truncated input raises a `DecompressError` carrying the
- * compressed offset reached; an error from the source propagates unchanged. Memory: the output
- * chunk being read, up to 1 MiB (`ZLIB_READ_AHEAD_BYTES`) decoded ahead while it is parsed, one
- * `chunkSize` buffer being filled (default 1 MiB), the decoder's window and two source chunks; the
+ * compressed offset reached; an error from the source propagates unchanged. Memory: at most three
+ * `chunkSize` output buffers (default 1 MiB each), the decoder's window and two source chunks; the
  * pure-JS zstd fallback (Node < 22.15, not Lambda's Node 22) holds what one 64 KiB input slice
  * decodes to, i.e. 64 KiB × the compression ratio, plus its window.
  * Breaking out of the loop destroys the decoder and returns the source iterator.
@@ -155,8 +153,7 @@ class Decompressed implements DecompressedStream {
     const native = this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined;
     const frames = zstdFrames(input, native ? ZSTD_MAX_WINDOW_BYTES : FZSTD_MAX_WINDOW_BYTES, progress, () => this.bytesOut);
     if (native) {
-      const zlibOptions: zlib.ZlibOptions & TransformOptions = { chunkSize: this.chunkSize, readableHighWaterMark: ZLIB_READ_AHEAD_BYTES };
-      yield* this.viaZlib(nodeZstdDecompress!(zlibOptions), frames);
+      yield* this.viaZlib(nodeZstdDecompress!({ chunkSize: this.chunkSize }), frames);
       return;
     }
     yield* this.viaFzstd(frames);

@@ -1,7 +1,7 @@
 import * as zlib from 'node:zlib';
-import type { Transform, TransformOptions } from 'node:stream';
+import type { Transform } from 'node:stream';
 
-import { Magic, ZLIB_READ_AHEAD_BYTES } from './constants.js';
+import { Magic } from './constants.js';
 import { DecompressError, errorMessage } from './errors.js';
 
 /** What `gunzipMembers` reports while it runs. */
@@ -36,8 +36,7 @@ const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
  * before) any byte after a member that starts no new member, bytes that are no member are
  * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
  * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
- * chunk (`chunkSize`) and up to `ZLIB_READ_AHEAD_BYTES` (1 MiB) inflated ahead of the consumer, one
- * source chunk in flight, one member header (≤ 256 KiB).
+ * chunk (`chunkSize`), one source chunk in flight, one member header (≤ 256 KiB).
  *
  * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
  * that ends inside a member, after yielding what was decoded before it.
@@ -141,9 +140,7 @@ async function failHeader(reader: PushbackReader): Promise<undefined> {
 
 /** Inflates one member's deflate data, then checks its trailer. */
 async function* inflateMember(reader: PushbackReader, chunkSize: number, progress: GunzipProgress, memberStart: number): AsyncGenerator<Uint8Array> {
-  // Read-ahead: zlib keeps inflating on the thread pool while the consumer parses what it has.
-  const options: zlib.ZlibOptions & TransformOptions = { chunkSize, readableHighWaterMark: ZLIB_READ_AHEAD_BYTES };
-  const inflater = zlib.createInflateRaw(options);
+  const inflater = zlib.createInflateRaw({ chunkSize });
   const dataStart = reader.offset;
   let fed = 0;
   let sourceError: unknown;
