@@ -15,16 +15,21 @@
  * The last line printed is one JSON object with the headline ratios.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, createReadStream } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { existsSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
+import { createGzip, createGunzip } from 'node:zlib';
 
 import { decompress } from '../functions/src/stream/decompress.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
 import { lines } from '../functions/src/stream/lines.js';
+import { analyzeBytes } from '../functions/src/pipeline/analyzeBytes.js';
+import type { RecordsWriter } from '../functions/src/pipeline/analyzeBytes.js';
+import { parseRules } from '../functions/src/parse/parseRules.js';
+import { ERROR_PART } from '../functions/src/output/constants.js';
+import { ndjsonChunks } from '../functions/src/output/ndjsonChunks.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 import type { AppLogFiles } from '../dev/local/generateAppLog.js';
 
@@ -46,9 +51,65 @@ interface ChildResult {
   loopP50Ms: number;
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Main-thread GC pauses (PerformanceObserver 'gc'): total ms and count. */
+  gcMs: number;
+  gcCount: number;
+  /**
+   * CPU ms of the main thread and of all other threads (zlib's thread pool, GC helpers), from
+   * /proc (Linux; NaN elsewhere). Unlike wall time these do not depend on the machine's load: on one
+   * vCPU the wall is at least their sum, on two at least their maximum.
+   */
+  mainCpuMs: number;
+  otherCpuMs: number;
+  /** Error records written (the analyze cases). */
+  records?: number;
 }
 
-type NodeCase = (file: string) => Promise<{ bytes: number; lines: number; errors: number }>;
+type NodeCase = (file: string) => Promise<{ bytes: number; lines: number; errors: number; records?: number }>;
+
+/**
+ * The error-records writer of the Lambda (`writeErrorRecords`) without its upload: records
+ * serialised to NDJSON chunks (1 000 records or 1 MiB, `ndjsonChunks`), gzip level 1 on the thread pool, the
+ * compressed bytes counted and dropped. So the analyze cases pay what the handler pays per record.
+ */
+const discardingWriter: RecordsWriter = async (found) => {
+  const gzip = createGzip({ level: ERROR_PART.gzipLevel });
+  let stored = 0;
+  gzip.on('data', (d: Buffer) => (stored += d.length));
+  const closed = new Promise<void>((resolve, reject) => gzip.on('end', resolve).on('error', reject));
+  let records = 0;
+  let bytes = 0;
+  for await (const chunk of ndjsonChunks(found, { maxItems: ERROR_PART.batchMaxItems, maxBytes: ERROR_PART.batchMaxBytes })) {
+    records += chunk.records;
+    bytes += chunk.bytes.byteLength;
+    if (!gzip.write(chunk.bytes)) await new Promise((resolve) => gzip.once('drain', resolve));
+  }
+  gzip.end();
+  await closed;
+  return { key: 'discarded', records, bytes, storedBytes: stored };
+};
+
+/** Takes the records and drops them: no serialisation, so the analysis without the writer's cost. */
+const droppingWriter: RecordsWriter = async (found) => {
+  let records = 0;
+  for await (const group of found) records += group.length;
+  return { key: 'dropped', records, bytes: 0, storedBytes: 0 };
+};
+
+/** The whole analysis of the handler (decompress, sniff, lines, records, grouping, the records writer), on a file. */
+async function analyzeFile(
+  file: string,
+  writeRecords: RecordsWriter = discardingWriter,
+  bytes: AsyncIterable<Uint8Array> = createReadStream(file, { highWaterMark: READ_CHUNK }),
+): Promise<{ bytes: number; lines: number; errors: number; records: number }> {
+  const analysis = await analyzeBytes(bytes, {
+    source: { bucket: 'bench', key: file.split('/').at(-1)! },
+    config: { rules: parseRules({}), maxLineBytes: 1024 * 1024, longLines: 'truncate' },
+    writeRecords,
+  });
+  if (analysis.failure !== undefined) throw new Error(`analysis failed: ${analysis.failure}`);
+  return { bytes: analysis.bytesOut, lines: analysis.lineStats.lines, errors: analysis.tally.errors, records: analysis.part?.records ?? 0 };
+}
 
 /** Cases that run inside a child process; `file` is the plain or gzip path given by the parent. */
 const NODE_CASES: Record<string, NodeCase> = {
@@ -87,6 +148,22 @@ const NODE_CASES: Record<string, NodeCase> = {
     }
     return { bytes: stream.bytesOut, lines: count, errors };
   },
+  analyze: (file) => analyzeFile(file),
+  /**
+   * The analysis fed as an S3 body over TLS arrives: 16 KiB chunks (one TLS record each), from
+   * memory so that no file-read cost is counted (peak RSS then includes the file).
+   */
+  async analyzeSocketChunks(file) {
+    const all = readFileSync(file);
+    async function* socket(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < all.length; i += 16 * 1024) {
+        if (((i >> 14) & 63) === 63) await new Promise((resolve) => setImmediate(resolve));
+        yield all.subarray(i, i + 16 * 1024);
+      }
+    }
+    return analyzeFile(file, discardingWriter, socket());
+  },
+  analyzeNoWrite: (file) => analyzeFile(file, droppingWriter),
   async readline(file) {
     let count = 0;
     let errors = 0;
@@ -103,17 +180,50 @@ const NODE_CASES: Record<string, NodeCase> = {
   },
 };
 
+/** CPU ms (user + system) of each thread of this process, main thread first; empty where /proc is missing. */
+function threadCpuMs(): { main: number; others: number } {
+  try {
+    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
+    let main = NaN;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (Number(tid) === process.pid) main = ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return { main: NaN, others: NaN };
+  }
+}
+
 async function runChild(name: string, file: string): Promise<void> {
   const run = NODE_CASES[name];
   if (run === undefined) throw new Error(`Unknown --case ${name}; expected one of ${Object.keys(NODE_CASES).join(', ')}`);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
+  let gcMs = 0;
+  let gcCount = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      gcCount++;
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const cpuStart = process.cpuUsage();
+  const threads0 = threadCpuMs();
   const start = performance.now();
   const counts = await run(file);
+  const threads = threadCpuMs();
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
   histogram.disable();
+  // Entries are delivered asynchronously: one turn lets the last ones in.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc.disconnect();
   const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
   const result: ChildResult = {
     case: name,
@@ -124,6 +234,10 @@ async function runChild(name: string, file: string): Promise<void> {
     loopP50Ms: ms(histogram.percentile(50)),
     loopP99Ms: ms(histogram.percentile(99)),
     loopMaxMs: ms(histogram.max),
+    gcMs: Math.round(gcMs),
+    gcCount,
+    mainCpuMs: threads.main - threads0.main,
+    otherCpuMs: threads.others - threads0.others,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -183,7 +297,7 @@ function spawnShellCase(name: string, command: string, bytes: number): Promise<C
       const wallMs = performance.now() - start;
       // grep -c exits 1 when it counts zero; anything else is a failure.
       if (code !== 0 && code !== 1) return reject(new Error(`${command} exited with ${code}`));
-      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, cpuMs: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN });
+      resolve({ case: name, wallMs, bytes, lines: 0, errors: Number(out.trim()), maxRssMiB: NaN, cpuMs: NaN, loopP50Ms: NaN, loopP99Ms: NaN, loopMaxMs: NaN, gcMs: NaN, gcCount: NaN, mainCpuMs: NaN, otherCpuMs: NaN });
     });
   });
 }
@@ -210,6 +324,10 @@ async function main(): Promise<void> {
       'size-mb': { type: 'string', default: '512' },
       'big-size-mb': { type: 'string', default: '2048' },
       runs: { type: 'string', default: '3' },
+      /** Comma-separated case keys to run (default: all); the JSON line then holds what they allow. */
+      only: { type: 'string' },
+      /** ERROR-line rate of the "typical" log of the analyze cases (the default log has 0.02: 17 % of its lines in records). */
+      'typical-error-rate': { type: 'string', default: '0.0025' },
     },
   });
   if (values.case !== undefined) {
@@ -226,7 +344,11 @@ async function main(): Promise<void> {
 
   childScript = await bundleChild(dir);
   const half: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB, seed: SEED, log: say });
-  const big: AppLogFiles = await ensureAppLogFiles({ dir, sizeMB: bigSizeMB, seed: SEED, log: say });
+  const only = values.only === undefined ? undefined : new Set(values.only.split(','));
+  const wanted = (key: string): boolean => only === undefined || only.has(key);
+  const big: AppLogFiles = wanted('oursGzBig') ? await ensureAppLogFiles({ dir, sizeMB: bigSizeMB, seed: SEED, log: say }) : half;
+  const typicalRate = Number(values['typical-error-rate']);
+  const typical: AppLogFiles = wanted('analyzeTypicalGz') || wanted('analyzeTypicalPlain') || wanted('analyzeSocketTypicalGz') ? await ensureAppLogFiles({ dir, sizeMB, seed: SEED, errorRate: typicalRate, log: say }) : half;
   const uncompressed = half.counts.bytes;
   say(`input: ${(uncompressed / MiB).toFixed(0)} MiB, ${half.counts.lines} lines, ${half.counts.errorLines} ERROR lines (${((100 * half.counts.errorLines) / half.counts.lines).toFixed(2)}%); big: ${(big.counts.bytes / MiB).toFixed(0)} MiB`);
   say(`runs per case: ${runs}, round-robin; ${process.version}, ${process.platform}/${process.arch}; other work on this machine may add noise`);
@@ -244,7 +366,16 @@ async function main(): Promise<void> {
     oursBatchesGz: { label: 'ours lineBatches(), gzip', run: () => spawnNodeCase('oursBatches', half.gz) },
     zcatGrep: { label: 'zcat | grep -c ERROR', run: () => spawnShellCase('zcatGrep', `zcat ${q(half.gz)} | grep -c ERROR`, uncompressed) },
     oursGzBig: { label: `ours lines(), gzip, ${bigSizeMB} MB`, run: () => spawnNodeCase('ours', big.gz) },
+    // The whole analysis (the handler's work without S3): records, grouping, the records' NDJSON and gzip.
+    analyzePlain: { label: 'analyzeBytes, plain, 17 % in records', run: () => spawnNodeCase('analyze', half.plain) },
+    analyzeGz: { label: 'analyzeBytes, gzip, 17 % in records', run: () => spawnNodeCase('analyze', half.gz) },
+    analyzeSocketTypicalGz: { label: `analyzeBytes, gzip, ${typicalRate}, 16 KiB reads`, run: () => spawnNodeCase('analyzeSocketChunks', typical.gz) },
+    analyzeNoWritePlain: { label: 'analyzeBytes, plain, 17 %, records dropped', run: () => spawnNodeCase('analyzeNoWrite', half.plain) },
+    analyzeTypicalPlain: { label: `analyzeBytes, plain, ${typicalRate} ERROR lines`, run: () => spawnNodeCase('analyze', typical.plain) },
+    analyzeTypicalGz: { label: `analyzeBytes, gzip, ${typicalRate} ERROR lines`, run: () => spawnNodeCase('analyze', typical.gz) },
   };
+  for (const key of Object.keys(cases)) if (!wanted(key)) delete cases[key];
+  if (only !== undefined) for (const key of only) if (!(key in cases)) throw new Error(`--only: no case ${key}; expected some of ${Object.keys(cases).join(', ')}`);
   const results: Record<string, ChildResult[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let r = 1; r <= runs; r++) {
     for (const [key, spec] of Object.entries(cases)) {
@@ -255,7 +386,8 @@ async function main(): Promise<void> {
   }
 
   // Correctness first: every counting case must agree with the generator's exact count.
-  const expectedErrors = (key: string): number => (key === 'oursGzBig' ? big.counts.errorLines : half.counts.errorLines);
+  const fileOf = (key: string): AppLogFiles => (key === 'oursGzBig' ? big : key.startsWith('analyzeTypical') || key.startsWith('analyzeSocketTypical') ? typical : half);
+  const expectedErrors = (key: string): number => fileOf(key).counts.errorLines;
   for (const [key, list] of Object.entries(results)) {
     if (key === 'idle' || key === 'drainPlain' || key === 'gunzipDrain') continue;
     for (const r of list) {
@@ -263,16 +395,18 @@ async function main(): Promise<void> {
     }
   }
 
-  const med = (key: string, field: keyof ChildResult): number => median(results[key]!.map((r) => r[field] as number));
+  const med = (key: string, field: keyof ChildResult): number => median((results[key] ?? []).map((r) => r[field] as number));
   const wall = (key: string): number => med(key, 'wallMs');
-  const header = ['case', 'wall s (median)', 'MiB/s', 'CPU s', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
+  const header = ['case', 'wall s (median)', 'MiB/s', 'CPU s', 'main/other CPU s', 'GC ms (n)', 'peak RSS MiB', 'loop p50/p99/max ms', 'wall runs s'];
   const rows = Object.entries(cases).map(([key, spec]) => {
-    const bytes = key === 'oursGzBig' ? big.counts.bytes : uncompressed;
+    const bytes = fileOf(key).counts.bytes;
     return [
       spec.label,
       (wall(key) / 1000).toFixed(3),
       ((bytes / MiB) / (wall(key) / 1000)).toFixed(0),
       Number.isNaN(med(key, 'cpuMs')) ? '-' : (med(key, 'cpuMs') / 1000).toFixed(2),
+      Number.isNaN(med(key, 'mainCpuMs')) ? '-' : `${(med(key, 'mainCpuMs') / 1000).toFixed(2)}/${(med(key, 'otherCpuMs') / 1000).toFixed(2)}`,
+      Number.isNaN(med(key, 'gcMs')) ? '-' : `${med(key, 'gcMs')} (${med(key, 'gcCount')})`,
       Number.isNaN(med(key, 'maxRssMiB')) ? '-' : med(key, 'maxRssMiB').toFixed(0),
       Number.isNaN(med(key, 'loopP99Ms')) ? '-' : `${med(key, 'loopP50Ms')}/${med(key, 'loopP99Ms')}/${med(key, 'loopMaxMs')}`,
       results[key]!.map((r) => (r.wallMs / 1000).toFixed(2)).join(' '),
@@ -288,7 +422,9 @@ async function main(): Promise<void> {
 
   let ndjsonWallVsGrep: number | null = null;
   const ndjsonModule = new URL('./ndjsonCase.ts', import.meta.url);
-  if (existsSync(ndjsonModule)) {
+  if (only !== undefined) {
+    say('--only: the ndjson case is left out');
+  } else if (existsSync(ndjsonModule)) {
     // A variable specifier keeps esbuild from bundling it into the child; only the parent loads it.
     const specifier = ndjsonModule.href;
     const mod = (await import(specifier)) as { runNdjsonCase?: (o: { dir: string; sizeMB: number }) => Promise<unknown> };
@@ -322,6 +458,16 @@ async function main(): Promise<void> {
     // The same ratios for the batch shape, the one the Lambda pipeline runs (lines() above is the shape for people).
     pipelineGzipThroughputVsDrain: round(wall('gunzipDrain') / wall('oursBatchesGz')),
     pipelinePlainWallVsGrep: round(wall('oursBatchesPlain') / wall('grep')),
+    // The whole analysis (no S3) against the same limits: what bench:e2e's handler can reach at best.
+    analyzeGzipVsGunzipDrain: round(wall('gunzipDrain') / wall('analyzeGz')),
+    analyzePlainVsDrain: round(wall('drainPlain') / wall('analyzePlain')),
+    analyzeTypicalGzipVsGunzipDrain: round(wall('gunzipDrain') / wall('analyzeTypicalGz')),
+    analyzeTypicalPlainVsDrain: round(wall('drainPlain') / wall('analyzeTypicalPlain')),
+    analyzeGcMs: round(med('analyzeGz', 'gcMs'), 0),
+    // Main-thread and other threads' CPU ms per analyze case: what bounds the wall on 1 vCPU (their sum) and on 2 (their maximum).
+    analyzeThreadCpuMs: Object.fromEntries(
+      Object.keys(cases).filter((k) => k.startsWith('analyze')).map((k) => [k, [round(med(k, 'mainCpuMs'), 0), round(med(k, 'otherCpuMs'), 0)]]),
+    ),
   };
   say(`targets: gzipThroughputVsDrain ≥ 0.8, gzipWallVsZcatGrep ≤ 0.55, plainWallVsGrep ≤ 6, loopP99Ms ≤ 5, loopMaxMs ≤ 25, peakRssMiB ≤ 160, rssGrowth2GbVsHalfGb ≤ 1.1`);
   say(`lines() vs lineBatches(): plain ${round(wall('oursPlain') / wall('oursBatchesPlain'))}×, gzip ${round(wall('oursGz') / wall('oursBatchesGz'))}× the wall`);

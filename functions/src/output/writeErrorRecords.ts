@@ -3,9 +3,9 @@ import { createGzip } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ErrorRecord } from '../parse/types.js';
-import { batch } from '../stream/batch.js';
 import { ERROR_PART } from './constants.js';
 import { ErrorPartWriteError } from './errors.js';
+import { ndjsonChunks } from './ndjsonChunks.js';
 
 /** Options of {@link writeErrorRecords}. */
 export interface WriteErrorRecordsOptions {
@@ -35,8 +35,8 @@ export interface ErrorPart {
 
 /**
  * Writes error records as one gzip NDJSON object through lib-storage's `Upload`, which turns
- * multipart once the object passes one part. Records are serialised one by one and written in
- * `batch()`es of at most 1 000 records or 1 MiB; the upload holds at most
+ * multipart once the object passes one part. Records are serialised one by one into chunks
+ * (`ndjsonChunks`) of at most 1 000 records or 1 MiB, one write each; the upload holds at most
  * queueSize × partSize (2 × 8 MiB) of compressed bytes. Nothing is written for zero records.
  * When the records' source fails, or the upload does, the multipart upload is aborted so that no
  * parts are left behind, and the error is raised as {@link ErrorPartWriteError}.
@@ -56,10 +56,9 @@ export async function writeErrorRecords(
   let gzip: ReturnType<typeof createGzip> | undefined;
 
   try {
-    for await (const group of batch(ndjson(batches), {
+    for await (const chunk of ndjsonChunks(batches, {
       maxItems: options.batchMaxItems ?? ERROR_PART.batchMaxItems,
       maxBytes: options.batchMaxBytes ?? ERROR_PART.batchMaxBytes,
-      sizeOf: (line) => Buffer.byteLength(line),
     })) {
       signal?.throwIfAborted();
       if (!gzip) {
@@ -78,10 +77,9 @@ export async function writeErrorRecords(
         // Surface an upload failure at the next write instead of an unhandled rejection.
         uploaded.catch(() => {});
       }
-      const text = group.join('');
-      records += group.length;
-      bytes += Buffer.byteLength(text);
-      if (!gzip.write(text)) await Promise.race([once(gzip, 'drain'), uploaded]);
+      records += chunk.records;
+      bytes += chunk.bytes.byteLength;
+      if (!gzip.write(chunk.bytes)) await Promise.race([once(gzip, 'drain'), uploaded]);
     }
     if (!gzip || !uploaded) return undefined;
     gzip.end();
@@ -94,11 +92,5 @@ export async function writeErrorRecords(
     gzip?.destroy(err instanceof Error ? err : new Error(String(err)));
     await uploaded?.catch(() => {});
     throw new ErrorPartWriteError(bucket, key, records, { cause: err });
-  }
-}
-
-async function* ndjson(batches: AsyncIterable<ErrorRecord[]>): AsyncGenerator<string> {
-  for await (const group of batches) {
-    for (const record of group) yield `${JSON.stringify(record)}\n`;
   }
 }

@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ErrorRecord } from '../parse/types.js';
-import { batch } from '../stream/batch.js';
 import { ERROR_PART } from './constants.js';
 import { OutputError } from './errors.js';
+import { ndjsonChunks } from './ndjsonChunks.js';
 import type { ErrorPart } from './writeErrorRecords.js';
 
 /** Options of {@link writeRecordsFile}. */
@@ -48,21 +48,11 @@ export async function writeRecordsFile(batches: AsyncIterable<ErrorRecord[]>, op
   const temporary = `${target}.${process.pid}.partial`;
   const counts = { records: 0, bytes: 0 };
 
-  async function* ndjson(): AsyncGenerator<string> {
-    const lines = (async function* (): AsyncGenerator<string> {
-      for await (const group of batches) {
-        for (const record of group) yield `${JSON.stringify(record)}\n`;
-      }
-    })();
-    for await (const group of batch(lines, {
-      maxItems: ERROR_PART.batchMaxItems,
-      maxBytes: ERROR_PART.batchMaxBytes,
-      sizeOf: (line) => Buffer.byteLength(line),
-    })) {
-      const text = group.join('');
-      counts.records += group.length;
-      counts.bytes += Buffer.byteLength(text);
-      yield text;
+  async function* ndjson(): AsyncGenerator<Buffer> {
+    for await (const chunk of ndjsonChunks(batches, { maxItems: ERROR_PART.batchMaxItems, maxBytes: ERROR_PART.batchMaxBytes })) {
+      counts.records += chunk.records;
+      counts.bytes += chunk.bytes.byteLength;
+      yield chunk.bytes;
     }
   }
 

@@ -71,13 +71,17 @@ export function createRecordBuilder(options: {
     }
     // Redact before capping, so that a cap cannot cut a secret into a shape the patterns miss.
     const kept = head(event.text, rules.maxRawBytes);
-    const redacted = redactor(kept, count);
+    // The pre-check alone first: most raw texts hold no hint of a secret, and a piece of such a text
+    // (the text formats' message is the first line without its header) holds none either.
+    const cleanRaw = !redactor.mayHold(kept);
+    const redacted = cleanRaw ? kept : redactor(kept, count);
     const raw = capUtf8(redacted, rules.maxRawBytes);
     // Message, fields and template are redacted on their own, whether or not `raw` changed: they are
     // decoded (JSON escapes, a JSON body inside a string field), so a secret that the raw text hides
     // behind escapes is plain in them.
     const scrub = (v: string): string => redactor(v, count);
-    let message = scrub(head(event.parsed.message, rules.maxMessageChars));
+    const messageHead = head(event.parsed.message, rules.maxMessageChars);
+    let message = cleanRaw && kept.includes(messageHead) ? messageHead : scrub(messageHead);
     if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
     const fields: Record<string, FieldValue> = {};
     for (const k in event.parsed.fields) {

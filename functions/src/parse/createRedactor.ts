@@ -1,7 +1,15 @@
 import type { RedactionKind, RedactionRules } from './types.js';
 
 /** Replaces secrets in a string; `count` receives one call per replacement. */
-export type Redactor = (text: string, count: (kind: RedactionKind) => void) => string;
+export interface Redactor {
+  (text: string, count: (kind: RedactionKind) => void): string;
+  /**
+   * The redactor's pre-check alone: false when no enabled pattern can match anywhere in `text`, so
+   * that the redactor returns it unchanged, and so it does any substring of it (every pre-check is
+   * a search for a word or digit run, found in a text wherever it is found in a part of it).
+   */
+  readonly mayHold: (text: string) => boolean;
+}
 
 interface Pattern {
   kind: RedactionKind;
@@ -220,14 +228,14 @@ export function isNotSecret(value: string): boolean {
  * redact('Authorization: Bearer abc.def.ghi', (kind) => stats[kind]++);
  */
 export function createRedactor(rules: RedactionRules): Redactor {
-  if (!rules.enabled || rules.kinds.length === 0) return (text) => text;
+  if (!rules.enabled || rules.kinds.length === 0) return Object.assign((text: string): string => text, { mayHold: (): boolean => false });
   const active = PATTERNS.filter((p) => rules.kinds.includes(p.kind));
   // One case-insensitive pass over the text rules out the common case, a text with no hint at all.
   const words = active.flatMap((p) => p.words ?? []).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   const anyWord = words.length > 0 ? new RegExp(words.join('|'), 'i') : undefined;
   const wordless = active.filter((p) => p.words === undefined).map((p) => p.hint);
   const worthALook = (text: string): boolean => anyWord?.test(text) === true || wordless.some((hint) => hint.test(text));
-  return (text, count) => {
+  const redact = (text: string, count: (kind: RedactionKind) => void): string => {
     if (text.length === 0 || !worthALook(text)) return text;
     let out = text;
     for (const p of active) {
@@ -245,4 +253,5 @@ export function createRedactor(rules: RedactionRules): Redactor {
     }
     return out;
   };
+  return Object.assign(redact, { mayHold: (text: string): boolean => text.length > 0 && worthALook(text) });
 }

@@ -53,6 +53,12 @@ export const DECODE_REGION_BYTES = 32 * 1024;
  */
 export const SYNC_SLICE_BYTES = 256 * 1024;
 
+/**
+ * Smallest chunk the pipeline reads from its source (256 KiB, one `SYNC_SLICE_BYTES` slice): S3's
+ * socket reads of 16–64 KiB are joined (`coalesce`) before inflate and the line stage.
+ */
+export const COALESCE_BYTES = 256 * 1024;
+
 /** Bytes per isAscii call when the splitter looks for the next line holding non-ASCII bytes. */
 export const ASCII_BLOCK_BYTES = 1024;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
@@ -89,6 +89,27 @@ describe('decompress', () => {
     expect(e.linesEmitted).toBe(seen.length);
     expect(e.message).toMatch(/gzip/);
     expect(sample.startsWith(seen.join('\n'))).toBe(true);
+  });
+
+  it('hands on every byte zlib decoded before the end of a truncated gzip, however large the object and its chunks', async () => {
+    // Several MiB of output, so that output chunks would be waiting in the inflater when it fails
+    // (a read-ahead there once dropped them: the stream iterator throws without its buffer).
+    const text = fixtureText(4, 60_000);
+    const gz = gzipSync(text);
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.7));
+    const decodable = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH });
+    for (const size of [1 << 20, 16 * 1024]) {
+      const out: Uint8Array[] = [];
+      const error = await failure(async () => {
+        for await (const chunk of decompress(fromChunks(chunkBySizes(cut, [size])))) {
+          out.push(chunk);
+          // A slow consumer (the parser), so that zlib would have time to run ahead.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });
+      expect(error).toBeInstanceOf(DecompressError);
+      expect(Buffer.concat(out).equals(decodable)).toBe(true);
+    }
   });
 
   it('raises DecompressError near the damage for corrupt gzip', async () => {
