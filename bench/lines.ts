@@ -26,6 +26,8 @@ import { decompress } from '../functions/src/stream/decompress.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
 import { lines } from '../functions/src/stream/lines.js';
 import { analyzeBytes } from '../functions/src/pipeline/analyzeBytes.js';
+import { coalesce } from '../functions/src/stream/coalesce.js';
+import { COALESCE_BYTES } from '../functions/src/stream/constants.js';
 import type { RecordsWriter } from '../functions/src/pipeline/analyzeBytes.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
 import { ERROR_PART } from '../functions/src/output/constants.js';
@@ -161,7 +163,8 @@ const NODE_CASES: Record<string, NodeCase> = {
         yield all.subarray(i, i + 16 * 1024);
       }
     }
-    return analyzeFile(file, discardingWriter, socket());
+    // Joined as s3Source joins an S3 body's reads.
+    return analyzeFile(file, discardingWriter, coalesce(socket(), COALESCE_BYTES));
   },
   analyzeNoWrite: (file) => analyzeFile(file, droppingWriter),
   async readline(file) {

@@ -18,7 +18,8 @@ const bucket = `stream-start-${Date.now().toString(36)}-${Math.random().toString
 const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const config = { rules: parseRules({}), maxLineBytes: 64 * 1024, longLines: 'truncate' as const };
 
-const PLAIN = Buffer.from(sampleLog(5_000, 7).text);
+// Several times the 256 KiB that s3Source joins its reads into, so that a stop leaves bytes unread.
+const PLAIN = Buffer.from(sampleLog(20_000, 7).text);
 // Firehose-like: many members, each cut through a line.
 const MULTI = Buffer.concat(Array.from({ length: 40 }, (_, i) => gzipSync(PLAIN.subarray(Math.floor((i * PLAIN.length) / 40), Math.floor(((i + 1) * PLAIN.length) / 40)))));
 

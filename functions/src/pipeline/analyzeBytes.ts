@@ -8,8 +8,6 @@ import type { ErrorGroups } from '../parse/ErrorGroups.js';
 import { records } from '../parse/records.js';
 import { sniffFormat } from '../parse/sniffFormat.js';
 import type { CloudWatchLogsStats, ErrorRecord, EventBoundary, ParseStats, RecordOptions, SourceRef } from '../parse/types.js';
-import { coalesce } from '../stream/coalesce.js';
-import { COALESCE_BYTES } from '../stream/constants.js';
 import { crLineEndings } from '../stream/crLineEndings.js';
 import { decompress } from '../stream/decompress.js';
 import { discardBytes } from '../stream/discardBytes.js';
@@ -139,8 +137,7 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   const { source, config } = options;
   const run = startState(options.resume, config.rules.keptGroups);
   const stop = createStop(options);
-  // Socket-sized reads joined first: each chunk is a round trip through zlib's pool and the line stage.
-  const decompressed = decompress(coalesce(stop.input(bytes), COALESCE_BYTES), options.resume ? { compression: options.resume.position.compression } : {});
+  const decompressed = decompress(stop.input(bytes), options.resume ? { compression: options.resume.position.compression } : {});
   const read: ReadState = { cloudWatchLogs: undefined, encoding: undefined, notContinued: undefined, boundary: undefined, search: { searching: false, before: undefined } };
   let inputError: Error | undefined;
 
