@@ -9,10 +9,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    // Two files at once (the default on 2 cores is one): the deployed stack and the backfill e2e
-    // mostly wait on LocalStack (cdklocal deploys, Step Functions, a 48 s visibility timeout), and
-    // other files run meanwhile.
-    maxWorkers: 2,
     // The fault table (test/faults) and a plain closing line with the totals follow the default output.
     reporters: ['default', './test/faults/support/faultTableReporter.ts', './test/support/closingLineReporter.ts'],
   },
