@@ -15,8 +15,8 @@ import { runInProcess } from '../unit/cli/support/runCli.js';
 // config includes this file) and of `npm run test:backfill-e2e` alone. The stack's notification
 // takes `.gz` keys only (inputSuffixes): the `.log` objects reach the function through the backfill
 // alone, so nothing races it and the first run must process all 2 500 itself. Under a load average
-// of 25 on the 2-core machine it took 862 s in `npm test` (deploy 271 s, upload 73 s, first run
-// 388 s, second 132 s); on a quiet machine an estimated 3 minutes (not measured here).
+// of 25 on the shared 2-core machine it took 465 s alone (deploy 222 s, upload 35 s, first run
+// 133 s, second 75 s); quiet, an estimated 2 to 3 minutes (not measured here).
 const { endpoint, s3 } = localstackClients();
 const log = sampleLog(40, 8);
 const keys = Array.from({ length: 2500 }, (_, i) => `logs/2026/11/${String(i).padStart(5, '0')}.log`);
