@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The backfill e2e (test/stepfunctions, also `npm run test:backfill-e2e` alone) is part of the run.
+    include: ['test/**/*.test.ts', 'test/stepfunctions/**/*.e2e.ts'],
     globalSetup: ['test/globalSetup.ts'],
     // Integration tests share one LocalStack; unit tests are fast either way.
     testTimeout: 120_000,

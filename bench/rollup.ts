@@ -7,17 +7,24 @@
  * robin:
  *   - merge: what `logsieve rollup s3://…` and the rollup writer do: list, GET `concurrency` at a
  *     time, parse, `fromSummary`, `createMerger`, `buildRollup`, serialise;
- *   - drain: the same listing and GETs, the bodies read as text and dropped (the S3 limit);
+ *   - drain: the same listing and GETs through the SDK, the bodies read as text and dropped;
+ *   - bare: the same GETs as plain unsigned HTTP on a keep-alive agent (`concurrency` sockets), no
+ *     SDK: what LocalStack itself serves, the ceiling of any client here;
  *   - memory: the same summaries as JSON text made in the process, parsed and merged (the CPU limit of
  *     the merge itself, no S3).
  * Figures are medians of `--runs`. The last line is one JSON object with `summariesPerSec` and
  * `peakRssMiB` of the largest count, the merge/drain ratio, and `rssGrowth`: peak RSS at the largest
  * count over the smallest (targets: ≥ 500 summaries/s, growth within 10 %), and, from one more run
  * per count with a full GC every 100 summaries, `liveHeapMiB` and `liveHeapGrowth`: what the merge
- * keeps, apart from how far V8 lets the heap grow before it collects. This machine is shared and
- * noisy: compare ratios, not absolute figures.
+ * keeps, apart from how far V8 lets the heap grow before it collects. Each case also gives the
+ * CPU LocalStack's process used while it ran (% of one core, from /proc: at about 100 % LocalStack
+ * is the bound) and the merge's largest V8 heap and external memory, sampled every 100 summaries.
+ * This machine is shared and noisy: compare ratios, not absolute figures.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -31,7 +38,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const SELF = fileURLToPath(import.meta.url);
 const BUCKET = 'logsieve-bench-rollup';
-const CASES = ['merge', 'drain', 'memory'] as const;
+const CASES = ['merge', 'drain', 'bare', 'memory'] as const;
 /** `heap`: the merge once more, with a full GC and a heap reading every 100 summaries (slower; not timed). */
 type Case = (typeof CASES)[number] | 'heap';
 
@@ -44,6 +51,11 @@ interface ChildResult {
   rollupBytes: number;
   /** `heap` only: the largest heap in use right after a full GC, MiB. */
   liveHeapMiB?: number;
+  /** `merge`: the largest V8 heap (total, committed) and external memory (Buffers) seen, MiB. */
+  heapTotalMiB?: number;
+  externalMiB?: number;
+  /** Set by the parent: CPU seconds of LocalStack's process over the run's wall time, % of one core. */
+  localstackCpuPct?: number;
 }
 
 const median = (xs: number[]): number => {
@@ -96,6 +108,8 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
   let summaries = 0;
   let rollupBytes = 0;
   let liveHeap = 0;
+  let heapTotal = 0;
+  let external = 0;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (which === 'merge' || which === 'heap') {
     const merger = createMerger();
@@ -104,6 +118,11 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
       merger.add(fromSummary(stored.summary));
       inputs.push({ key: stored.key, ...(stored.etag ? { etag: stored.etag } : {}), status: stored.summary.status });
       summaries++;
+      if (summaries % 100 === 0) {
+        const m = process.memoryUsage();
+        heapTotal = Math.max(heapTotal, m.heapTotal);
+        external = Math.max(external, m.external);
+      }
       if (which === 'heap' && summaries % 100 === 0 && gc) {
         gc();
         liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
@@ -129,15 +148,49 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
     const keys = (async function* () {
       for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: BUCKET, Prefix: prefix })) for (const o of page.Contents ?? []) yield o.Key!;
     })();
-    for await (const n of mapConcurrent(keys, async (Key) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToString()).length, { concurrency })) {
+    const get = which === 'bare' ? bareGet(endpoint, concurrency) : async (Key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToString()).length;
+    for await (const n of mapConcurrent(keys, get, { concurrency })) {
       if (n > 0) summaries++;
     }
   }
   const result: ChildResult = {
     case: which, count, wallMs: performance.now() - started, summaries, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), rollupBytes,
     ...(which === 'heap' ? { liveHeapMiB: Math.round((liveHeap / 2 ** 20) * 10) / 10 } : {}),
+    ...(which === 'merge' ? { heapTotalMiB: Math.round((heapTotal / 2 ** 20) * 10) / 10, externalMiB: Math.round((external / 2 ** 20) * 10) / 10 } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** A GET as plain HTTP (path style, unsigned: LocalStack serves it), the body counted and dropped. */
+function bareGet(endpoint: string, sockets: number): (key: string) => Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const { hostname, port } = new URL(endpoint);
+  return (key) =>
+    new Promise((resolve, reject) => {
+      const req = http.get({ hostname, port, path: `/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`, agent }, (res) => {
+        let n = 0;
+        res.on('data', (b: Buffer) => (n += b.length));
+        res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${key}: HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+    });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
+}
+
+async function runMeasured(which: Case, endpoint: string, count: number, concurrency: number, pid: number | undefined): Promise<ChildResult> {
+  const before = await cpuSeconds(pid);
+  const result = await runChild(which, endpoint, count, concurrency);
+  const after = await cpuSeconds(pid);
+  if (before === undefined || after === undefined) return result;
+  return { ...result, localstackCpuPct: Math.round(((after - before) / (result.wallMs / 1000)) * 100) };
 }
 
 function runChild(which: Case, endpoint: string, count: number, concurrency: number): Promise<ChildResult> {
@@ -185,18 +238,26 @@ async function main(): Promise<void> {
   try {
     const s3 = new S3Client({ ...LOCAL_AWS, endpoint: localstack.endpoint, forcePathStyle: true });
     await seed(s3, counts);
+    const loadBefore = loadavg()[0]!;
     const results: ChildResult[] = [];
-    for (let r = 0; r < runs; r++) for (const count of counts) for (const c of CASES) results.push(await runChild(c, localstack.endpoint, count, concurrency));
+    for (let r = 0; r < runs; r++) for (const count of counts) for (const c of CASES) results.push(await runMeasured(c, localstack.endpoint, count, concurrency, localstack.pid));
     // Live memory: once per count, apart, since the GCs it forces would flatten the timed runs' RSS.
     for (const count of [counts[0]!, counts[counts.length - 1]!]) results.push(await runChild('heap', localstack.endpoint, count, concurrency));
     const pick = (c: Case, count: number, f: (x: ChildResult) => number): number => median(results.filter((x) => x.case === c && x.count === count).map(f));
     const perSec = (c: Case, count: number): number => pick(c, count, (x) => x.summaries / (x.wallMs / 1000));
-    console.log('\ncase    summaries   median summaries/s   peak RSS (median)');
-    for (const count of counts) for (const c of CASES) console.log(`${c.padEnd(7)} ${String(count).padStart(9)}   ${perSec(c, count).toFixed(0).padStart(12)}         ${pick(c, count, (x) => x.maxRssMiB)} MiB`);
+    const cpu = (c: Case, count: number): string => {
+      const xs = results.filter((x) => x.case === c && x.count === count && x.localstackCpuPct !== undefined);
+      return c === 'memory' || xs.length === 0 ? '' : `${median(xs.map((x) => x.localstackCpuPct!))} %`;
+    };
+    console.log('\ncase    summaries   median summaries/s   peak RSS (median)   LocalStack CPU (median, % of a core)');
+    for (const count of counts) {
+      for (const c of CASES) console.log(`${c.padEnd(7)} ${String(count).padStart(9)}   ${perSec(c, count).toFixed(0).padStart(12)}         ${String(pick(c, count, (x) => x.maxRssMiB)).padStart(6)} MiB          ${cpu(c, count)}`);
+    }
     const big = counts[counts.length - 1]!;
     const small = counts[0]!;
     const json = {
       bench: 'rollup',
+      loadAverage: [Math.round(loadBefore * 10) / 10, Math.round(loadavg()[0]! * 10) / 10],
       summaries: big,
       concurrency,
       runs,
@@ -204,7 +265,13 @@ async function main(): Promise<void> {
       peakRssMiB: pick('merge', big, (x) => x.maxRssMiB),
       drainSummariesPerSec: Math.round(perSec('drain', big)),
       memorySummariesPerSec: Math.round(perSec('memory', big)),
+      bareGetsPerSec: Math.round(perSec('bare', big)),
       mergeVsDrain: Math.round((perSec('merge', big) / perSec('drain', big)) * 100) / 100,
+      mergeVsBare: Math.round((perSec('merge', big) / perSec('bare', big)) * 100) / 100,
+      drainVsBare: Math.round((perSec('drain', big) / perSec('bare', big)) * 100) / 100,
+      localstackCpuPct: { merge: pick('merge', big, (x) => x.localstackCpuPct ?? NaN), drain: pick('drain', big, (x) => x.localstackCpuPct ?? NaN), bare: pick('bare', big, (x) => x.localstackCpuPct ?? NaN) },
+      heapTotalMiB: { [small]: pick('merge', small, (x) => x.heapTotalMiB ?? 0), [big]: pick('merge', big, (x) => x.heapTotalMiB ?? 0) },
+      externalMiB: { [small]: pick('merge', small, (x) => x.externalMiB ?? 0), [big]: pick('merge', big, (x) => x.externalMiB ?? 0) },
       peakRssMiBSmall: pick('merge', small, (x) => x.maxRssMiB),
       rssGrowth: Math.round((pick('merge', big, (x) => x.maxRssMiB) / pick('merge', small, (x) => x.maxRssMiB)) * 1000) / 1000,
       liveHeapMiB: pick('heap', big, (x) => x.liveHeapMiB ?? 0),

@@ -115,6 +115,8 @@ export function formatReport(report: BackfillReport, outputBucket: string): stri
     ...(report.failures.length > 10 || report.failuresOmitted > 0 ? [`  … ${Math.max(0, report.failures.length - 10) + report.failuresOmitted} more failures in the report`] : []),
     ...(report.mapError ? [`  the map stopped: ${report.mapError.error}${report.mapError.cause ? `: ${report.mapError.cause}` : ''}`] : []),
     `  report: s3://${outputBucket}/${backfillKeys(report.output.prefix, report.backfillId).report}`,
+    // A report written before the rollup existed has no rollupKey.
+    ...(report.rollupKey ? [`  rollup: s3://${outputBucket}/${report.rollupKey} (.html next to it)`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

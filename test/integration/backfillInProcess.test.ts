@@ -83,6 +83,7 @@ describe('logsieve backfill (in-process) on LocalStack', () => {
     const run = await runInProcess(['backfill', `s3://${bucket}/app/2026/11/0`, '--suffix', '.gz'], { env: { AWS_ENDPOINT_URL: endpoint } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^backfill \S+: s3:\/\/\S+\/app\/2026\/11\/0 \(complete\)\n {2}objects 10 in 1 items: 0 processed, 10 skipped \(complete summary\), 0 failed\n/);
+    expect(run.stdout).toMatch(/\n {2}rollup: s3:\/\/\S+\/logsieve\/backfills\/\S+\/rollup\.json \(\.html next to it\)\n$/);
   });
 
   it('an item names a deleted object: a failure a retry cannot mend; the others are processed', async () => {

@@ -109,6 +109,10 @@ describe('rollups in S3 (LocalStack, real handlers)', () => {
     expect(h2!.changes).toEqual([]);
     expect(h3!.changes).toEqual([expect.objectContaining({ change: 'new', template: expect.stringContaining('ledger mismatch'), count: 1 })]);
     expect(Object.keys(h3!)[3]).toBe('changes');
+    // Each source prefix's changes are its own: the new group came in an app-orders object (the 8th of hour 3).
+    const own = await Promise.all(SOURCES.map((s) => getRollup(`sources/${s}/hourly/2026/11/26/12`)));
+    expect(own.map((r) => r.changes.map((c) => [c.change, c.template.includes('ledger mismatch')]))).toEqual([[], [['new', true]], []]);
+    expect(own.map((r) => r.baseline)).toEqual(SOURCES.map(() => ({ hours: 2, days: 0 })));
     expect(first.events).toBe(1);
     const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: changes.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
     expect(res.Messages).toHaveLength(1);
@@ -186,5 +190,33 @@ describe('rollups in S3 (LocalStack, real handlers)', () => {
     expect(h12.inputs).toHaveLength(23);
     expect(h12.counts.errors).toBe(sum(inHour('2026-11-26T12'), (s) => s.counts.errors));
     expect((await getRollup('daily/2026/11/26')).counts.errors).toBe(sum(summaries, (s) => s.counts.errors));
+  }, 120_000);
+
+  it("finds the next hours' changes again when an earlier hour is rewritten: a group's late first object un-flags it as new", async () => {
+    const SHARD = '[search] index shard # unavailable';
+    await upload([{ key: 'alb-web/2026/11/26/12/shard.log', body: hourLog('2026-11-26T12:58:00Z', 2, [SHARD], 700) }]);
+    expect((await writeRollups()).hours.map((h) => h.hour)).toEqual(['2026-11-26T12']);
+    const isShard = (c: { template: string }): boolean => c.template.includes('index shard');
+    expect((await getRollup('hourly/2026/11/26/12')).changes.filter(isShard)).toEqual([expect.objectContaining({ change: 'new' })]);
+    expect((await getRollup('sources/alb-web/hourly/2026/11/26/12')).changes.filter(isShard)).toHaveLength(1);
+
+    // Its first occurrence arrives late, in an object of hour 11: hour 11 is rewritten, and hour 12 found again.
+    await upload([{ key: 'alb-web/2026/11/26/11/shard-early.log', body: hourLog('2026-11-26T11:20:00Z', 2, [SHARD], 701) }]);
+    const report = await writeRollups();
+    expect(report.hours.map((h) => [h.hour, h.outcome])).toEqual([['2026-11-26T11', 'written']]);
+    expect(report.failures).toEqual([]);
+    expect(report.refreshed).toEqual(expect.arrayContaining([
+      { hour: '2026-11-26T12', scope: '*', outcome: 'written' },
+      { hour: '2026-11-26T12', scope: 'alb-web', outcome: 'written' },
+      { hour: '2026-11-26T12', scope: 'app-orders', outcome: 'unchanged' },
+    ]));
+    const h12 = await getRollup('hourly/2026/11/26/12');
+    expect(h12.changes.filter(isShard)).toEqual([]);
+    expect(h12.changes).toEqual([expect.objectContaining({ change: 'new', template: expect.stringContaining('ledger mismatch') })]);
+    expect((await getRollup('sources/alb-web/hourly/2026/11/26/12')).changes.filter(isShard)).toEqual([]);
+    expect((await getRollup('hourly/2026/11/26/11')).changes.filter(isShard)).toEqual([expect.objectContaining({ change: 'new' })]);
+    // The day's changes follow: the group once, from hour 11.
+    const daily = await getRollup('daily/2026/11/26');
+    expect(daily.changes.filter(isShard)).toEqual([expect.objectContaining({ firstSeen: expect.objectContaining({ key: 'alb-web/2026/11/26/11/shard-early.log' }) })]);
   }, 120_000);
 });

@@ -8,6 +8,8 @@ export interface BackfillKeys {
   /** The result of one item. */
   result: (itemId: string) => string;
   report: string;
+  /** The backfill's rollup, without `.json`/`.html`. */
+  rollup: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function backfillKeys(outputPrefix: string, backfillId: string): Backfill
     page: (n) => `${root}manifest-${String(n).padStart(4, '0')}.json`,
     result: (itemId) => `${root}results/${itemId}.json`,
     report: `${root}report.json`,
+    rollup: `${root}rollup`,
   };
 }
 

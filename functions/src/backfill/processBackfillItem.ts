@@ -1,4 +1,6 @@
 import type { ProcessDeps } from '../pipeline/processObject.js';
+import { createMerger } from '../rollup/createMerger.js';
+import { fromSummary } from '../rollup/fromSummary.js';
 import { backfillKeys } from './backfillKeys.js';
 import { BACKFILL_SCHEMAS } from './constants.js';
 import type { BackfillObjectOptions } from './processBackfillObject.js';
@@ -20,7 +22,9 @@ export interface BackfillItemOptions extends BackfillObjectOptions {
 /**
  * Processes the objects of one manifest item (see processBackfillObject: never throws for an
  * object's sake) and writes the item's result to `<outputPrefix>backfills/<id>/results/<itemId>.json`,
- * overwriting the result of an earlier attempt of the same item.
+ * overwriting the result of an earlier attempt of the same item. The result carries the complete
+ * summaries of its objects, processed now or skipped (read again), merged into one (`merged`, at
+ * most 200 groups), which the final step merges into the backfill's rollup.
  *
  * @example const result = await processBackfillItem({ s3, config }, item, { limit: createLimiter(4) });
  */
@@ -28,6 +32,8 @@ export async function processBackfillItem(deps: ProcessDeps, item: BackfillItem,
   const started = Date.now();
   const counts = { objects: item.objects.length, processed: 0, skipped: 0, failed: 0, bytesIn: 0, records: 0 };
   const failures: BackfillFailure[] = [];
+  // The summaries of the objects processed or skipped, merged (bounded: see createMerger) for the backfill's rollup.
+  const merger = createMerger();
   const { limit, onObject, ...objectOptions } = options;
   await Promise.all(
     item.objects.map((object) =>
@@ -37,8 +43,10 @@ export async function processBackfillItem(deps: ProcessDeps, item: BackfillItem,
           counts.processed++;
           counts.bytesIn += outcome.bytesIn;
           counts.records += outcome.records;
+          merger.add(fromSummary(outcome.summary));
         } else if (outcome.outcome === 'skipped') {
           counts.skipped++;
+          if (outcome.summary) merger.add(fromSummary(outcome.summary));
         } else {
           counts.failed++;
           failures.push(outcome.failure);
@@ -58,6 +66,7 @@ export async function processBackfillItem(deps: ProcessDeps, item: BackfillItem,
     durationMs: Date.now() - started,
     counts,
     failures,
+    merged: merger.result(),
   };
   await putJson(deps.s3, deps.config.outputBucket, backfillKeys(deps.config.outputPrefix, item.backfillId).result(item.id), result, options.signal);
   return result;

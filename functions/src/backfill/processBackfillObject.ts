@@ -1,14 +1,17 @@
 import type { ObjectRef } from '../events/types.js';
 import { causeOfType } from '../pipeline/handleEvent.js';
 import type { ProcessDeps } from '../pipeline/processObject.js';
+import type { Summary } from '../pipeline/types.js';
 import { processObject } from '../pipeline/processObject.js';
 import { errorMessage, S3ReadError } from '../stream/errors.js';
+import { getJson } from './getJson.js';
 import type { BackfillFailure } from './types.js';
 
 /** What became of one object of a backfill. */
 export type BackfillObjectOutcome =
-  | { outcome: 'processed'; bytesIn: number; records: number }
-  | { outcome: 'skipped' }
+  | { outcome: 'processed'; bytesIn: number; records: number; summary: Summary }
+  /** `summary`: the stored one, read again for the backfill's rollup (absent when it could not be read). */
+  | { outcome: 'skipped'; summary?: Summary }
   | { outcome: 'failed'; failure: BackfillFailure };
 
 /** Options of {@link processBackfillObject}. */
@@ -20,7 +23,8 @@ export interface BackfillObjectOptions {
 
 /**
  * Processes one object of a backfill with the Lambda's own `processObject`, and never throws for
- * the object's sake: an object with a complete summary for its version is skipped (one HEAD);
+ * the object's sake: an object with a complete summary for its version is skipped (one HEAD, and
+ * one GET of that summary for the backfill's rollup);
  * corrupt input (a `failed` summary), a deleted object and AccessDenied are failures a retry cannot
  * mend; read and write failures and the deadline are failures a retry may mend. Only `signal`'s
  * abort is thrown.
@@ -32,11 +36,18 @@ export async function processBackfillObject(deps: ProcessDeps, ref: ObjectRef, o
   if (options.stopReading?.aborted) return failed("not started: the invocation's deadline was near", true);
   try {
     const result = await processObject(deps, ref, { ...(options.signal ? { signal: options.signal } : {}), ...(options.stopReading ? { stopReading: options.stopReading } : {}) });
-    if (result.outcome === 'skipped') return { outcome: 'skipped' };
+    if (result.outcome === 'skipped') {
+      // For the rollup only: a summary that cannot be read again leaves the object skipped, and out of the rollup.
+      const stored = await getJson<Summary>(deps.s3, deps.config.outputBucket, result.summaryKey, options.signal).catch(() => {
+        options.signal?.throwIfAborted();
+        return undefined;
+      });
+      return stored?.schema === 'logsieve.summary/1' ? { outcome: 'skipped', summary: stored } : { outcome: 'skipped' };
+    }
     const { summary } = result;
     if (result.outcome === 'stopped') return failed(summary.reason ?? "stopped at the invocation's deadline", true);
     if (summary.status === 'failed') return failed(`corrupt or truncated input: ${summary.reason ?? 'unknown damage'}`, false);
-    return { outcome: 'processed', bytesIn: summary.counts.bytesIn, records: summary.counts.records };
+    return { outcome: 'processed', bytesIn: summary.counts.bytesIn, records: summary.counts.records, summary };
   } catch (err) {
     options.signal?.throwIfAborted();
     const readError = causeOfType(err, S3ReadError);

@@ -1,3 +1,4 @@
+import type { MergedSummary } from '../rollup/types.js';
 import type { BACKFILL_SCHEMAS } from './constants.js';
 
 /** One source object as the planner listed it. */
@@ -122,6 +123,8 @@ export interface BackfillItemResult {
   durationMs: number;
   counts: BackfillCounts;
   failures: BackfillFailure[];
+  /** The complete summaries of the item's objects (processed now, or skipped and read again), merged; absent in results written before it existed. */
+  merged?: MergedSummary;
 }
 
 /** `<outputPrefix>backfills/<id>/report.json`: the backfill's outcome, written last. */
@@ -144,4 +147,6 @@ export interface BackfillReport {
   failuresOmitted: number;
   /** Why the Distributed Map stopped, when it did (more failed items than tolerated, an error of its own). */
   mapError?: { error: string; cause?: string };
+  /** `<outputPrefix>backfills/<id>/rollup` (`.json`, `.html`): a `logsieve.rollup/1` of every object of the backfill with a complete summary (processed or skipped). */
+  rollupKey: string;
 }

@@ -1,4 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { buildRollup } from '../rollup/buildRollup.js';
+import { createMerger } from '../rollup/createMerger.js';
+import { renderRollup } from '../rollup/renderRollup.js';
+import type { RollupInput } from '../rollup/types.js';
 import { mapConcurrent } from '../stream/mapConcurrent.js';
 import { backfillKeys } from './backfillKeys.js';
 import { BACKFILL_DEFAULTS, BACKFILL_SCHEMAS } from './constants.js';
@@ -24,9 +29,12 @@ export interface WriteBackfillReportOptions {
 /**
  * The final step of a backfill: reads `plan.json`, then page by page the items and their results
  * (`concurrency` at a time), and writes `<outputPrefix>backfills/<id>/report.json`: objects
- * processed, skipped and failed with reasons. An item without a result (its invocation failed
- * before writing one) counts every one of its objects as failed. Memory: one manifest page and at
- * most `reportedFailures` (1 000) failures; the rest are counted in `failuresOmitted`.
+ * processed, skipped and failed with reasons; and, before it, `<id>/rollup.json` and `.html`: a
+ * `logsieve.rollup/1` (period `range`, unbounded; `time` says first and last) of every object with a
+ * complete summary, merged from the items' `merged`, its inputs the item results. An item without
+ * a result (its invocation failed before writing one) counts every one of its objects as failed.
+ * Memory: one manifest page, the merger (bounded, see createMerger), one input per item and at most
+ * `reportedFailures` (1 000) failures; the rest are counted in `failuresOmitted`.
  *
  * @throws BackfillDocumentError when the plan or a manifest page is missing.
  * @example const report = await writeBackfillReport({ s3, outputBucket: 'logs', outputPrefix: 'logsieve/', backfillId });
@@ -39,6 +47,9 @@ export async function writeBackfillReport(options: WriteBackfillReportOptions): 
   const counts = { objects: 0, processed: 0, skipped: 0, failed: 0, bytesIn: 0, records: 0, items: 0, itemsWithoutResult: 0 };
   const failures: BackfillFailure[] = [];
   let failuresOmitted = 0;
+  // The rollup: the items' merged summaries (bounded, see createMerger) and one input per item result.
+  const merger = createMerger();
+  const inputs: RollupInput[] = [];
   const addFailure = (failure: BackfillFailure): void => {
     if (failures.length < BACKFILL_DEFAULTS.reportedFailures) failures.push(failure);
     else failuresOmitted++;
@@ -64,6 +75,8 @@ export async function writeBackfillReport(options: WriteBackfillReportOptions): 
       counts.bytesIn += result.counts.bytesIn;
       counts.records += result.counts.records;
       for (const f of result.failures) addFailure(f);
+      if (result.merged) merger.add(result.merged);
+      inputs.push({ key: keys.result(item.id), status: result.counts.failed === 0 ? 'complete' : 'failed' });
     }
   }
 
@@ -79,7 +92,12 @@ export async function writeBackfillReport(options: WriteBackfillReportOptions): 
     failures,
     failuresOmitted,
     ...(options.mapError ? { mapError: options.mapError } : {}),
+    rollupKey: `${keys.rollup}.json`,
   };
+  const merged = merger.result();
+  const rollup = buildRollup({ period: { kind: 'range', start: null, end: null }, merged, inputs });
+  await s3.send(new PutObjectCommand({ Bucket: outputBucket, Key: `${keys.rollup}.html`, Body: renderRollup(rollup), ContentType: 'text/html; charset=utf-8' }), { abortSignal: signal });
+  await putJson(s3, outputBucket, `${keys.rollup}.json`, rollup, signal);
   await putJson(s3, outputBucket, keys.report, report, signal);
   return report;
 }

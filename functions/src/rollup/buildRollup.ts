@@ -1,5 +1,6 @@
 import { ROLLUP_DEFAULTS, ROLLUP_SCHEMA } from './constants.js';
 import type { ChangedGroup, MergedSummary, Rollup, RollupInput } from './types.js';
+import type { SeenGroups } from './seenGroups.js';
 
 /** What a rollup is made of. */
 export interface RollupParts {
@@ -9,6 +10,8 @@ export interface RollupParts {
   inputs: readonly RollupInput[];
   changes?: readonly ChangedGroup[];
   baseline?: Rollup['baseline'];
+  /** The ids the inputs listed (hourly and daily rollups); left out when not given. */
+  seen?: SeenGroups;
   /** Groups in `topGroups`; default 20. */
   topGroups?: number;
 }
@@ -34,6 +37,7 @@ export function buildRollup(parts: RollupParts): Rollup {
     topGroups: merged.groups.slice(0, parts.topGroups ?? ROLLUP_DEFAULTS.topGroups),
     groups: merged.groups,
     groupFloor: merged.groupFloor,
+    ...(parts.seen ? { seenGroups: parts.seen } : {}),
     bySource: merged.bySource,
     inputs: inputs.map((i) => ({ key: i.key, ...(i.etag !== undefined ? { etag: i.etag } : {}), status: i.status })),
   };

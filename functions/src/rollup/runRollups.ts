@@ -1,5 +1,8 @@
 import { DeleteObjectsCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { changeEvent } from './changeEvent.js';
+import { hourSpan } from './hourSpan.js';
+import type { RefreshResult } from './refreshChanges.js';
+import { refreshChanges } from './refreshChanges.js';
 import { rollupKeys } from './rollupKeys.js';
 import type { ChangeEventDetail } from './types.js';
 import type { HourResult, RollupWriterDeps } from './writeHour.js';
@@ -18,6 +21,8 @@ export type PublishChange = (event: { source: string; detailType: string; detail
 export interface RunReport {
   hours: Array<Pick<HourResult, 'hour' | 'outcome' | 'attempts'> & { summaries: number; changes: number }>;
   days: Array<{ day: string; scope: string; outcome: string }>;
+  /** Stored hourly rollups after a rewritten hour whose changes were found again (`written` when they differed). */
+  refreshed: RefreshResult[];
   events: number;
   markersDeleted: number;
   failures: Array<{ what: string; error: string }>;
@@ -29,13 +34,15 @@ export interface RunReport {
  * fall in, every source and each source prefix (see `writeDay`), puts an `Error groups changed`
  * event for each hourly rollup that changed and has new or rising groups, and deletes only the
  * markers it listed for the hours it wrote. A failed hour keeps its markers and is retried next run.
+ * The stored hours within `risingHours` after a rewritten one, which count it in their history, get
+ * their changes found again (`refreshChanges`; no event for those) before the days are written.
  *
  * @example const report = await runRollups({ s3, bucket, outputPrefix, settings }, publish);
  */
 export async function runRollups(deps: RollupWriterDeps, publish?: PublishChange): Promise<RunReport> {
   const keys = rollupKeys(deps.outputPrefix);
   const markers = await listMarkers(deps, keys.dirty);
-  const report: RunReport = { hours: [], days: [], events: 0, markersDeleted: 0, failures: [] };
+  const report: RunReport = { hours: [], days: [], refreshed: [], events: 0, markersDeleted: 0, failures: [] };
   const days = new Map<string, Set<string>>();
   const done: string[] = [];
   for (const hour of [...markers.keys()].sort().slice(0, MAX_HOURS_PER_RUN)) {
@@ -54,6 +61,7 @@ export async function runRollups(deps: RollupWriterDeps, publish?: PublishChange
       report.failures.push({ what: `hour ${hour}`, error: err instanceof Error ? err.message : String(err) });
     }
   }
+  await refreshLaterHours(deps, report, days);
   for (const [day, scopes] of [...days].sort()) {
     for (const scope of [...scopes].sort()) {
       try {
@@ -65,6 +73,33 @@ export async function runRollups(deps: RollupWriterDeps, publish?: PublishChange
   }
   report.markersDeleted = await deleteKeys(deps, done);
   return report;
+}
+
+/** Refreshes the changes of the hours within `risingHours` after each hour written (not rewritten themselves this run). */
+async function refreshLaterHours(deps: RollupWriterDeps, report: RunReport, days: Map<string, Set<string>>): Promise<void> {
+  const rewritten = new Set(report.hours.map((h) => h.hour));
+  const later = new Set<string>();
+  for (const h of report.hours) {
+    if (h.outcome !== 'written') continue;
+    const span = hourSpan(h.hour);
+    for (let i = 1; i <= deps.settings.risingHours; i++) {
+      const next = span.before(-i);
+      if (!rewritten.has(next)) later.add(next);
+    }
+  }
+  for (const hour of [...later].sort()) {
+    try {
+      const results = await refreshChanges(deps, hour);
+      report.refreshed.push(...results);
+      const written = results.filter((r) => r.outcome === 'written');
+      if (written.length === 0) continue;
+      const scopes = days.get(hour.slice(0, 10)) ?? new Set(['*']);
+      for (const r of written) scopes.add(r.scope);
+      days.set(hour.slice(0, 10), scopes);
+    } catch (err) {
+      report.failures.push({ what: `changes of hour ${hour}`, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
 }
 
 async function listMarkers(deps: RollupWriterDeps, prefix: string): Promise<Map<string, string[]>> {

@@ -1,4 +1,5 @@
 import type { Summary, SummaryGroup } from '../pipeline/types.js';
+import type { SeenGroups } from './seenGroups.js';
 
 /** Counters of a merged summary: the summary's counters, added. */
 export type MergedCounts = Omit<Summary['counts'], 'cloudWatchLogs' | 'firstParseFailure'> & {
@@ -84,6 +85,11 @@ export interface Rollup {
   topGroups: SummaryGroup[];
   groups: SummaryGroup[];
   groupFloor: number;
+  /**
+   * Every group id its inputs listed, also those `groups` left out (a Bloom filter; see `seenGroups`):
+   * what `new` is judged against. Absent in rollups written before it existed and in `range` rollups.
+   */
+  seenGroups?: SeenGroups;
   bySource: MergedSummary['bySource'];
   /** What was merged, in key order. */
   inputs: RollupInput[];

@@ -3,6 +3,7 @@ import type { SummaryGroup } from '../../../functions/src/pipeline/types.js';
 import { buildRollup } from '../../../functions/src/rollup/buildRollup.js';
 import { emptyMerged } from '../../../functions/src/rollup/emptyMerged.js';
 import { findChanges } from '../../../functions/src/rollup/findChanges.js';
+import { seenGroupsFilter } from '../../../functions/src/rollup/seenGroups.js';
 import type { MergedSummary, Rollup } from '../../../functions/src/rollup/types.js';
 
 function group(id: string, count: number, aliases?: string[]): SummaryGroup {
@@ -36,5 +37,26 @@ describe('findChanges', () => {
     // Under the minimum count, however steep the rise.
     expect(findChanges(merged([group('q', 9)]), history, { risingMinCount: 10 }).changes).toEqual([]);
     expect(findChanges(merged([group('q', 9)]), history, { risingMinCount: 5 }).changes).toEqual([expect.objectContaining({ groupId: 'q', change: 'rising' })]);
+  });
+
+  it('does not flag as new a group an earlier rollup left out of its kept groups but holds in its seenGroups filter', () => {
+    // 'evicted' was listed by an earlier hour's summaries, but that hour's 200-group bound dropped it.
+    const seen = seenGroupsFilter();
+    for (const id of ['kept', 'evicted']) seen.add(id);
+    const earlier: Rollup = { ...rollup([group('kept', 50)]), groupFloor: 3, seenGroups: seen.toJSON() };
+    const { changes } = findChanges(merged([group('evicted', 2), group('fresh', 2)]), { hourlies: [earlier], dailies: [] });
+    expect(changes.map((c) => [c.groupId, c.change])).toEqual([['fresh', 'new']]);
+    // Without the filter (a rollup written before it existed) the groups alone decide, as before.
+    const { seenGroups: _, ...old } = earlier;
+    expect(findChanges(merged([group('evicted', 2)]), { hourlies: [old], dailies: [] }).changes.map((c) => c.change)).toEqual(['new']);
+  });
+
+  it("counts a filtered-out group at the earlier rollup's floor in the trailing mean, the most it can have had", () => {
+    const seen = seenGroupsFilter();
+    seen.add('e');
+    const earlier: Rollup = { ...rollup([group('kept', 50)]), groupFloor: 4, seenGroups: seen.toJSON() };
+    // mean 4 (its floor), not 0: 12 is not 5 × 4; 20 is.
+    expect(findChanges(merged([group('e', 12)]), { hourlies: [earlier], dailies: [] }).changes).toEqual([]);
+    expect(findChanges(merged([group('e', 20)]), { hourlies: [earlier], dailies: [] }).changes).toEqual([expect.objectContaining({ change: 'rising', trailingMean: 4 })]);
   });
 });
