@@ -5,12 +5,15 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { triggerContent } from '../events/triggerContent.js';
 import type { ObjectRef } from '../events/types.js';
 import { errorMessage, S3ReadError } from '../stream/errors.js';
+import { causeOfType } from './causeOfType.js';
 import { createDeadline } from './createDeadline.js';
 import type { Deadline } from './createDeadline.js';
 import { createLimiter } from './createLimiter.js';
 import { ObjectAccessDeniedError, ObjectNotFinishedError } from './errors.js';
 import type { ProcessDeps, ProcessResult } from './processObject.js';
 import { processObject } from './processObject.js';
+
+export { causeOfType } from './causeOfType.js';
 
 /** The handler's dependencies: processing deps plus Powertools logger and metrics. */
 export interface HandlerDeps extends ProcessDeps {
@@ -145,14 +148,6 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
     log.error('processing failed; the message will be retried', { error: err as Error });
     throw err;
   }
-}
-
-/** `err` or the first error of its `cause` chain that is a `type` (at most 8 deep). */
-export function causeOfType<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof type) return e;
-  }
-  return undefined;
 }
 
 function parseBody(record: SQSRecord): unknown {
