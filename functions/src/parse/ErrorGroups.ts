@@ -1,7 +1,7 @@
 import { DEFAULTS } from './constants.js';
 import { detached } from './detached.js';
 import { ParseOptionsError } from './errors.js';
-import type { GroupRef } from './TemplateGrouper.js';
+import type { GroupRef, GroupRefState } from './TemplateGrouper.js';
 import type { ErrorGroup, ErrorRecord, GroupSink } from './types.js';
 
 /** Options of {@link ErrorGroups}. */
@@ -19,6 +19,14 @@ export interface ErrorGroupsOptions {
    * `unlistedIds`. Default 10 000 (≈ 200 KB of summary JSON at most).
    */
   maxAliases?: number;
+}
+
+/** The table as JSON ({@link ErrorGroups.state}): counters in heap order, groups named by their grouper. */
+export interface ErrorGroupsState {
+  counters: Array<Omit<Counter, 'key' | 'ref' | 'at'> & { ref: GroupRefState }>;
+  aliases: number;
+  unlistedIds: number;
+  total: number;
 }
 
 /** One counter of the table. */
@@ -131,6 +139,32 @@ export class ErrorGroups implements GroupSink {
       this.#heap.push(made);
       this.#up(made.at);
     }
+  }
+
+  /** The table as JSON; `refState` names a counter's group (`TemplateGrouper.refState`). */
+  state(refState: (ref: GroupRef) => GroupRefState): ErrorGroupsState {
+    const counters = this.#heap.map(({ key: _key, ref, at: _at, ...rest }) => ({ ...rest, ref: refState(ref) }));
+    return { counters, aliases: this.#aliases, unlistedIds: this.unlistedIds, total: this.total };
+  }
+
+  /**
+   * A table that goes on where the one that gave `state` stopped (a resumed analysis); `ref`
+   * resolves a group (`TemplateGrouper.ref` of the grouper restored with it).
+   *
+   * @example const again = ErrorGroups.fromState(groups.state((r) => grouper.refState(r)), (s) => grouper.ref(s));
+   */
+  static fromState(state: ErrorGroupsState, ref: (state: GroupRefState) => GroupRef, options: ErrorGroupsOptions = {}): ErrorGroups {
+    const groups = new ErrorGroups(options);
+    state.counters.forEach((c, at) => {
+      const group = ref(c.ref);
+      const counter: Counter = { ...c, key: group.key, ref: group, at };
+      groups.#heap.push(counter);
+      groups.#counters.set(counter.key, counter);
+    });
+    groups.#aliases = state.aliases;
+    groups.unlistedIds = state.unlistedIds;
+    groups.total = state.total;
+    return groups;
   }
 
   /** Number of groups tracked (counters in use). */

@@ -1,7 +1,7 @@
 import { detached } from './detached.js';
 import { hash64 } from './groupKey.js';
 import { maskPrepared, prepareMask } from './maskVariables.js';
-import type { TemplateMinerOptions } from './TemplateMiner.js';
+import type { TemplateMinerOptions, TemplateMinerState } from './TemplateMiner.js';
 import { TemplateMiner } from './TemplateMiner.js';
 
 /** Entries of the message → group cache; it is cleared when full. */
@@ -21,6 +21,7 @@ export interface GroupRef {
 
 /** A group whose template is fixed: a structured format's template, or a message past the cluster bound. */
 class FixedGroup implements GroupRef {
+  readonly cls: string;
   readonly key: string;
   readonly groupId: string;
   readonly template: string;
@@ -28,6 +29,7 @@ class FixedGroup implements GroupRef {
   /** Grouped by masked text because the miner's cluster bound was reached. */
   readonly pastBound: boolean;
   constructor(cls: string, template: string, pastBound = false) {
+    this.cls = cls;
     this.pastBound = pastBound;
     this.template = template;
     this.groupId = hash64(`${cls}\u0000${template}`);
@@ -35,12 +37,25 @@ class FixedGroup implements GroupRef {
   }
 }
 
+/** A group as JSON: a learned cluster's index, or a fixed group's class, template and whether it is past the bound. */
+export type GroupRefState = number | [cls: string, template: string, pastBound: boolean];
+
+/** A grouper as JSON ({@link TemplateGrouper.state}). */
+export interface TemplateGrouperState {
+  miner: TemplateMinerState;
+  /** The message → group cache: which messages skip the miner decides its learning. */
+  cache: Array<[string, GroupRefState]>;
+  unclustered: number;
+}
+
 /** A learned cluster seen as a {@link GroupRef}. */
 class ClusterGroup implements GroupRef {
+  readonly index: number;
   readonly key: string;
   readonly learned = true;
   readonly #cluster: { readonly groupId: string; readonly template: string };
   constructor(index: number, cluster: { readonly groupId: string; readonly template: string }) {
+    this.index = index;
     this.key = `c${index}`;
     this.#cluster = cluster;
   }
@@ -69,8 +84,40 @@ export class TemplateGrouper {
   readonly #cache = new Map<string, GroupRef>();
   readonly #clusterRefs: ClusterGroup[] = [];
 
-  constructor(options: TemplateMinerOptions = {}) {
-    this.miner = new TemplateMiner(options);
+  constructor(options: TemplateMinerOptions = {}, miner?: TemplateMiner) {
+    this.miner = miner ?? new TemplateMiner(options);
+  }
+
+  /** Everything that decides the groups of later messages, as JSON (clusters, tree, cache). */
+  state(): TemplateGrouperState {
+    return { miner: this.miner.state(), cache: [...this.#cache].map(([k, ref]) => [k, this.refState(ref)]), unclustered: this.unclustered };
+  }
+
+  /**
+   * A grouper that goes on where the one that gave `state` stopped (a resumed analysis).
+   *
+   * @example const again = TemplateGrouper.fromState(JSON.parse(JSON.stringify(grouper.state())));
+   */
+  static fromState(state: TemplateGrouperState, options: TemplateMinerOptions = {}): TemplateGrouper {
+    const grouper = new TemplateGrouper(options, TemplateMiner.fromState(state.miner, options));
+    for (const [k, ref] of state.cache) grouper.#cache.set(k, grouper.ref(ref));
+    grouper.unclustered = state.unclustered;
+    return grouper;
+  }
+
+  /** A group given by this grouper, as JSON. */
+  refState(ref: GroupRef): GroupRefState {
+    if (ref instanceof ClusterGroup) return ref.index;
+    const fixed = ref as FixedGroup;
+    return [fixed.cls, fixed.template, fixed.pastBound];
+  }
+
+  /** The group a {@link refState} names (a learned cluster's is the live one: its template goes on changing). */
+  ref(state: GroupRefState): GroupRef {
+    if (typeof state !== 'number') return new FixedGroup(state[0], state[1], state[2]);
+    const cluster = this.miner.cluster(state);
+    if (cluster === undefined) throw new RangeError(`no cluster ${state} in the grouper's state`);
+    return (this.#clusterRefs[state] ??= new ClusterGroup(state, cluster));
   }
 
   /** Messages grouped by masked text alone because the cluster bound was reached. */

@@ -84,6 +84,16 @@ export class TemplateCluster {
 
 type TreeNode = Map<string, TreeNode | TemplateCluster[]>;
 
+/** A prefix tree node as JSON: its entries in order; a leaf list (key `''`) holds cluster indexes. */
+export type TreeNodeState = Array<[string, TreeNodeState | number[]]>;
+
+/** A miner as JSON ({@link TemplateMiner.state}): clusters in creation order, the tree, the counter. */
+export interface TemplateMinerState {
+  clusters: Array<[cls: string, tokens: string[], count: number]>;
+  tree: TreeNodeState;
+  unclustered: number;
+}
+
 /** Distinct clusters that must differ in one position only for that position to be a variable. */
 const FAMILY_SIZE = 5;
 /** Longest template, in tokens, that {@link TemplateMiner.mergeFamilies} looks at. */
@@ -129,6 +139,43 @@ export class TemplateMiner {
     const sim = options.similarity ?? 0.5;
     if (typeof sim !== 'number' || !(sim >= 0 && sim <= 1)) throw new ParseOptionsError('similarity', 'a number from 0 to 1', sim);
     this.#similarity = sim;
+  }
+
+  /** Everything the miner learned, as JSON: {@link TemplateMiner.fromState} makes the same miner again. */
+  state(): TemplateMinerState {
+    const tree = (node: TreeNode): TreeNodeState =>
+      [...node].map(([k, v]) => [k, v instanceof Map ? tree(v) : v.map((c) => c.index)]);
+    return { clusters: this.#all.map((c) => [c.cls, [...c.tokens], c.count]), tree: tree(this.#root), unclustered: this.unclustered };
+  }
+
+  /**
+   * A miner that goes on where the one that gave `state` stopped (a resumed analysis).
+   *
+   * @example const again = TemplateMiner.fromState(JSON.parse(JSON.stringify(miner.state())));
+   */
+  static fromState(state: TemplateMinerState, options: TemplateMinerOptions = {}): TemplateMiner {
+    const miner = new TemplateMiner(options);
+    for (const [cls, tokens, count] of state.clusters) {
+      const cluster = new TemplateCluster(miner.#all.length, cls, [...tokens]);
+      cluster.count = count;
+      miner.#all.push(cluster);
+    }
+    miner.#clusters = miner.#all.length;
+    const build = (entries: TreeNodeState, node: TreeNode): void => {
+      for (const [k, v] of entries) {
+        if (k === '') node.set(k, (v as number[]).map((i) => miner.#all[i]!));
+        else node.set(k, new Map());
+        if (k !== '') build(v as TreeNodeState, node.get(k) as TreeNode);
+      }
+    };
+    build(state.tree, miner.#root);
+    miner.unclustered = state.unclustered;
+    return miner;
+  }
+
+  /** The cluster made `index`-th. */
+  cluster(index: number): TemplateCluster | undefined {
+    return this.#all[index];
   }
 
   /** Clusters made so far. */

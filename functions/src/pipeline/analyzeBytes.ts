@@ -19,6 +19,7 @@ import { bomEncoding, utf16ToUtf8 } from '../stream/utf16ToUtf8.js';
 import type { Utf16Encoding } from '../stream/utf16ToUtf8.js';
 import { lineBatches } from '../stream/lineBatches.js';
 import type { CompressionFormat, DecompressedStream, LineStats } from '../stream/types.js';
+import type { AnalysisCheckpoint } from './checkpoint.js';
 import { peekBytes } from './peekBytes.js';
 import { withProgress } from './withProgress.js';
 
@@ -58,6 +59,18 @@ export interface AnalyzeOptions {
   referenceTime?: Date;
   /** Called about every 5 s while the bytes are read. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * With `stopReading`: when it fires, stop at the next event boundary (the open event is finished
+   * and the line that starts the next one is left for the next invocation) and return
+   * `analysis.checkpoint` instead of a failure. Objects that cannot be continued (CloudTrail
+   * documents, CloudWatch Logs envelopes, UTF-16 text) stop as without it, and `failure` says why.
+   */
+  continuable?: boolean;
+  /**
+   * Go on with an object from a checkpoint of an earlier `continuable` analysis: `bytes` then start
+   * at `resume.position.compressedOffset` of the same object version (`s3Source` option `start`).
+   */
+  resume?: AnalysisCheckpoint;
 }
 
 /** Everything the summary is made of, besides where it came from and where it goes. */
@@ -84,6 +97,13 @@ export interface Analysis {
   stopped: boolean;
   /** Set when the text was UTF-16 (named by its byte order mark) and was re-encoded as UTF-8 to be read. */
   encoding: Utf16Encoding | undefined;
+  /**
+   * Set when a `continuable` analysis stopped at an event boundary: hand it to the next invocation
+   * (`resume`). Undefined when the object was read to its end (or could not be continued).
+   */
+  checkpoint?: AnalysisCheckpoint | undefined;
+  /** Error parts of the earlier invocations (from `resume`), before `part`. */
+  earlierParts?: ErrorPart[] | undefined;
 }
 
 /**

@@ -52,7 +52,8 @@ export function buildSummary(input: SummaryInput): Summary {
   const { parseStats: p, lineStats: l } = input;
   const prior = input.prior;
   const durationMs = (prior?.durationMs ?? 0) + Date.now() - input.startedAt.getTime();
-  const parts = [...(prior?.parts ?? []), ...(input.part ? [input.part] : [])];
+  // The engine carries the earlier parts in its state; the handler's checkpoint lists them too (a restart has neither).
+  const parts = [...(input.earlierParts ?? prior?.parts ?? []), ...(input.part ? [input.part] : [])];
   const records = parts.reduce((n, part) => n + part.records, 0);
   const groups = input.groups.groups().map(summaryGroup);
   return {

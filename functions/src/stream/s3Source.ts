@@ -26,6 +26,16 @@ export interface S3SourceOptions {
   onResume?: (event: ResumeEvent) => void;
   /** A body silent this long while a chunk is awaited is treated as cut and resumed (default 30 s, 0 = off). */
   idleTimeoutMs?: number;
+  /**
+   * Read from this byte on (`Range: bytes=<start>-`, a continued analysis): `bytes` then yields the
+   * object's bytes from `start`, `contentLength` is still the whole object's size. Needs `ifMatch`.
+   */
+  start?: number;
+  /**
+   * The ETag the object must still have (`If-Match`, quotes included): a replaced object fails with
+   * `ObjectChangedError` (code `ObjectChanged`) instead of splicing another version's bytes in.
+   */
+  ifMatch?: string;
 }
 
 /**
@@ -50,18 +60,28 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
   validate(options);
   const { client, bucket, key, versionId, signal } = options;
   const context = { bucket, key, versionId };
+  const base = options.start ?? 0;
   if (aborted(signal)) {
     throw new S3ReadError('Aborted before GetObject', { ...context, code: 'Aborted', cause: signal?.reason });
   }
   let response;
   try {
     response = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        VersionId: versionId,
+        ...(options.start === undefined ? {} : { Range: `bytes=${base}-` }),
+        ...(options.ifMatch === undefined ? {} : { IfMatch: options.ifMatch }),
+      }),
       signal === undefined ? {} : { abortSignal: signal },
     );
   } catch (error) {
     const code = aborted(signal) ? 'Aborted' : codeOf(error);
-    throw new S3ReadError(`GetObject failed: ${errorMessage(error)}`, { ...context, code, cause: error });
+    if (code === 'ObjectChanged' && options.ifMatch !== undefined) {
+      throw new ObjectChangedError({ ...context, etag: options.ifMatch, bytesRead: base, cause: error });
+    }
+    throw new S3ReadError(`GetObject${options.start === undefined ? '' : ` from byte ${base}`} failed: ${errorMessage(error)}`, { ...context, code, cause: error });
   }
   const rawBody = response.Body as unknown;
   if (!(rawBody instanceof Readable)) {
@@ -73,11 +93,24 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     body.destroy();
     throw new S3ReadError('Aborted after GetObject', { ...context, code: 'Aborted', cause: signal?.reason });
   }
-  const contentLength = response.ContentLength;
   const etag = response.ETag;
+  if (options.ifMatch !== undefined && etag !== options.ifMatch) {
+    // A server that ignored If-Match must not hand another version's bytes on.
+    body.destroy();
+    throw new ObjectChangedError({ ...context, etag: options.ifMatch, bytesRead: base });
+  }
+  const ranged = options.start === undefined ? undefined : rangeOf(response.ContentRange, base, response.ContentLength);
+  if (ranged === null) {
+    body.destroy();
+    throw new S3ReadError(`GetObject from byte ${base} answered Content-Range ${response.ContentRange ?? '(none)'}`, { ...context, code: 'Unknown' });
+  }
+  // The whole object's size; the body's own length is what the range holds.
+  const contentLength = ranged === undefined ? response.ContentLength : ranged.total;
+  const bodyLength = ranged === undefined ? response.ContentLength : ranged.length;
 
-  /** The rest of the same version from `start`: conditional on its ETag, checked against Content-Range. */
-  async function reopen(start: number): Promise<Readable> {
+  /** The rest of the same version from `bodyStart` bytes into the body: conditional on its ETag, checked against Content-Range. */
+  async function reopen(bodyStart: number): Promise<Readable> {
+    const start = base + bodyStart;
     const range = { ...context, bytesRead: start };
     let rest;
     try {
@@ -114,7 +147,7 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     baseDelayMs: options.resumeBaseDelayMs,
     idleTimeoutMs: options.idleTimeoutMs,
     reopen,
-    contentLength,
+    contentLength: bodyLength,
     context,
     signal,
     onResume: options.onResume,
@@ -137,6 +170,13 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
   };
 }
 
+/** Content-Range `bytes <base>-<end>/<total>` of a ranged GetObject, or null when it is not that range. */
+function rangeOf(contentRange: string | undefined, base: number, length: number | undefined): { total: number; length: number } | null {
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
+  if (m === null || Number(m[1]) !== base) return null;
+  return { total: Number(m[3]), length: length ?? Number(m[2]) - base + 1 };
+}
+
 function validate(options: S3SourceOptions): void {
   if (options === null || typeof options !== 'object') throw new StreamOptionError('options', 'an object', options);
   if (options.client === null || typeof options.client?.send !== 'function') {
@@ -153,6 +193,15 @@ function validate(options: S3SourceOptions): void {
   }
   if (options.onResume !== undefined && typeof options.onResume !== 'function') {
     throw new StreamOptionError('onResume', 'a function or undefined', options.onResume);
+  }
+  if (options.start !== undefined && (!Number.isSafeInteger(options.start) || options.start < 0)) {
+    throw new StreamOptionError('start', 'an integer ≥ 0 (bytes) or undefined', options.start);
+  }
+  if (options.ifMatch !== undefined && (typeof options.ifMatch !== 'string' || options.ifMatch === '')) {
+    throw new StreamOptionError('ifMatch', 'a non-empty ETag string or undefined', options.ifMatch);
+  }
+  if (options.start !== undefined && options.ifMatch === undefined && options.versionId === undefined) {
+    throw new StreamOptionError('ifMatch', 'the ETag the bytes before `start` were read from (or a versionId)', options.ifMatch);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new StreamOptionError('signal', 'an AbortSignal or undefined', options.signal);
