@@ -21,6 +21,8 @@ export interface ContinuationMessage {
   checkpointKey: string;
   /** Invocations saved in the checkpoint when the message was sent (0: a hand-over, see `processObject`). */
   sequence: number;
+  /** The checkpoint's `token`: the message it waits for (none: a hand-over, which may take only an orphaned checkpoint). */
+  token?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ContinuationMessage {
  *
  * @example continuationMessage({ bucket: 'logs', key: 'app.log' }, 'logsieve/checkpoints/app.log.json', 1)
  */
-export function continuationMessage(ref: ObjectRef, checkpointKey: string, sequence: number): ContinuationMessage {
+export function continuationMessage(ref: ObjectRef, checkpointKey: string, sequence: number, token?: string): ContinuationMessage {
   return {
     logsieve: CONTINUATION_MESSAGE,
     bucket: ref.bucket,
@@ -38,6 +40,7 @@ export function continuationMessage(ref: ObjectRef, checkpointKey: string, seque
     ...(ref.etag ? { etag: ref.etag } : {}),
     checkpointKey,
     sequence,
+    ...(token ? { token } : {}),
   };
 }
 
@@ -67,6 +70,7 @@ export function continuationRef(payload: Record<string, unknown>, messageId?: st
   const checkpointKey = text('checkpointKey')!;
   const versionId = text('versionId', true);
   const etag = text('etag', true);
+  const token = text('token', true);
   const sequence = payload.sequence;
   if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 0) fail('sequence', `must be an integer ≥ 0, got ${JSON.stringify(sequence)}`);
   return {
@@ -74,6 +78,6 @@ export function continuationRef(payload: Record<string, unknown>, messageId?: st
     key,
     ...(versionId ? { versionId } : {}),
     ...(etag ? { etag } : {}),
-    continuation: { checkpointKey, sequence: sequence as number },
+    continuation: { checkpointKey, sequence: sequence as number, ...(token ? { token } : {}) },
   };
 }

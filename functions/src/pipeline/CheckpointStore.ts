@@ -77,5 +77,6 @@ function invalidField(doc: unknown): string | undefined {
   if (!Number.isInteger(c.sequence) || (c.sequence as number) < 0) return 'sequence is not an integer ≥ 0';
   if (!Array.isArray(c.parts)) return 'parts is not an array';
   if (typeof c.processing?.startedAt !== 'string') return 'processing.startedAt missing';
+  if (typeof c.savedAt !== 'string' || Number.isNaN(Date.parse(c.savedAt))) return 'savedAt is not a time';
   return undefined;
 }

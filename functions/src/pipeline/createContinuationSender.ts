@@ -8,8 +8,8 @@ export type ContinuationSender = (message: ContinuationMessage, functionArn: str
 export interface ContinuationSenderOptions {
   /** `LOGSIEVE_CONTINUATION_QUEUE_URL`: SQS SendMessage to it (needs sqs:SendMessage on it). */
   queueUrl: string | undefined;
-  /** A custom endpoint (LocalStack); the SDK's default otherwise. */
-  endpoint?: string;
+  /** Settings of the SQS or Lambda client (a LocalStack endpoint, region, credentials); the SDK's defaults otherwise. */
+  clientConfig?: { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
 }
 
 /**
@@ -25,7 +25,7 @@ export interface ContinuationSenderOptions {
 export function createContinuationSender(options: ContinuationSenderOptions): ContinuationSender {
   let sqs: Promise<(body: string) => Promise<void>> | undefined;
   let lambda: Promise<(arn: string, body: string) => Promise<void>> | undefined;
-  const endpoint = options.endpoint ? { endpoint: options.endpoint } : {};
+  const clientConfig = options.clientConfig ?? {};
   return async (message, functionArn) => {
     const body = JSON.stringify(message);
     const destination = options.queueUrl ?? functionArn;
@@ -36,13 +36,13 @@ export function createContinuationSender(options: ContinuationSenderOptions): Co
       if (options.queueUrl !== undefined) {
         const queueUrl = options.queueUrl;
         sqs ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageCommand }) => {
-          const client = new SQSClient(endpoint);
+          const client = new SQSClient(clientConfig);
           return async (text: string) => void (await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: text })));
         });
         await (await sqs)(body);
       } else {
         lambda ??= import('@aws-sdk/client-lambda').then(({ LambdaClient, InvokeCommand }) => {
-          const client = new LambdaClient(endpoint);
+          const client = new LambdaClient(clientConfig);
           return async (arn: string, text: string) => void (await client.send(new InvokeCommand({ FunctionName: arn, InvocationType: 'Event', Payload: Buffer.from(text) })));
         });
         await (await lambda)(destination, body);

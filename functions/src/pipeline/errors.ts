@@ -135,6 +135,9 @@ export class ContinuationSendError extends PipelineError {
   ) {
     const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
     super(`sending the continuation of s3://${bucket}/${key} to ${destination} failed: ${why}`, options);
+  }
+}
+
 /** A checkpoint that cannot be resumed from: another version, a missing or malformed field. */
 export class CheckpointError extends PipelineError {
   override name = 'CheckpointError';

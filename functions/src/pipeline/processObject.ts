@@ -37,8 +37,11 @@ export interface ProcessOptions {
   stopReading?: AbortSignal;
   /** Sends a continuation message (see `createContinuationSender`); none: objects are never continued. */
   continuation?: (message: ContinuationMessage) => Promise<void>;
-  /** Who this invocation is and until when (epoch ms: its timeout plus a grace) it may hold a checkpoint. */
-  lease?: { owner: string; untilMs: number };
+  /**
+   * Who this invocation is, until when (epoch ms: its timeout plus a grace) it may hold a checkpoint,
+   * and that length: a checkpoint nobody took up for longer is orphaned.
+   */
+  lease?: { owner: string; untilMs: number; lengthMs: number };
   /** Called about every 5 s while an object is read. */
   onProgress?: (progress: Progress) => void;
   /** Called before a cut GetObject body is resumed with a Range request. */
@@ -100,6 +103,7 @@ export async function processObject(deps: ProcessDeps, ref: ObjectRef, options: 
       schema: CHECKPOINT_SCHEMA,
       source: { bucket: ref.bucket, key: ref.key, ...identity },
       sequence: 0,
+      savedAt: new Date().toISOString(),
       parts: [],
       processing: { startedAt: startedAt.toISOString(), durationMs: 0, resumes: 0 },
       lease: { owner: options.lease!.owner, until: new Date(options.lease!.untilMs).toISOString() },

@@ -3,13 +3,13 @@ import type { ObjectRef } from '../events/types.js';
 import { ObjectChangedError } from '../stream/errors.js';
 import { s3Source } from '../stream/s3Source.js';
 import type { S3ObjectSource } from '../stream/types.js';
-import type { AnalysisCheckpoint } from './analyzeBytes.js';
-import { resumeStart } from './analyzeBytes.js';
+import type { AnalysisCheckpoint } from './checkpoint.js';
+import { parseCheckpoint } from './checkpoint.js';
 import type { PriorWork } from './buildSummary.js';
 import { causeOfType } from './causeOfType.js';
 import { CheckpointStore } from './CheckpointStore.js';
 import type { LoadedCheckpoint } from './CheckpointStore.js';
-import { CheckpointConflictError, CheckpointInvalidError } from './errors.js';
+import { CheckpointConflictError, CheckpointError, CheckpointInvalidError } from './errors.js';
 import type { OutputKeys } from './outputKeys.js';
 import type { ProcessDeps, ProcessOptions, ProcessResult } from './processObject.js';
 import { runPass } from './runPass.js';
@@ -37,16 +37,24 @@ export async function resumeObject(deps: ProcessDeps, ref: ObjectRef, keys: Outp
   let loaded: LoadedCheckpoint<AnalysisCheckpoint> | undefined;
   try {
     loaded = await store.load<AnalysisCheckpoint>(keys.checkpoint);
+    if (loaded?.checkpoint.state !== undefined) parseCheckpoint(loaded.checkpoint.state);
   } catch (err) {
-    if (!(err instanceof CheckpointInvalidError)) throw err;
+    if (!(err instanceof CheckpointInvalidError || err instanceof CheckpointError)) throw err;
     // Unreadable (another schema, damaged): start again; its parts cannot be named, the summary lists only the new ones.
     await store.delete(keys.checkpoint);
     return skipped(`${err.message}; deleted, and the object restarts with its next message`);
   }
   if (!loaded) return skipped('no checkpoint: an earlier message finished (or restarted) this object');
   const { checkpoint } = loaded;
-  if (checkpoint.lease && Date.parse(checkpoint.lease.until) > Date.now() && checkpoint.lease.owner !== options.lease!.owner) {
+  const now = Date.now();
+  if (checkpoint.lease && Date.parse(checkpoint.lease.until) > now && checkpoint.lease.owner !== options.lease!.owner) {
     return skipped(`duplicate continuation: another invocation holds the checkpoint until ${checkpoint.lease.until}`);
+  }
+  const awaited = checkpoint.token !== undefined && ref.continuation!.token === checkpoint.token;
+  // Unclaimed for longer than an invocation lasts: its own message was lost (a crash between save and send).
+  const orphaned = now - Date.parse(checkpoint.savedAt) > options.lease!.lengthMs;
+  if (!awaited && !orphaned && !(checkpoint.lease && checkpoint.token === undefined)) {
+    return skipped(`stale continuation (sequence ${ref.continuation!.sequence}): the checkpoint, at sequence ${checkpoint.sequence}, awaits the message sent with it`);
   }
   const lease = { owner: options.lease!.owner, until: new Date(options.lease!.untilMs).toISOString() };
   let etag: string;
@@ -67,8 +75,11 @@ export async function resumeObject(deps: ProcessDeps, ref: ObjectRef, keys: Outp
       schema: CHECKPOINT_SCHEMA,
       source: { bucket: ref.bucket, key: ref.key, ...sourceIdentity(source) },
       sequence: 0,
+      savedAt: new Date().toISOString(),
       parts: [],
       processing: { startedAt: startedAt.toISOString(), durationMs: 0, resumes: 0 },
+      // The message being processed stays the awaited one: its retry goes on.
+      ...(ref.continuation?.token ? { token: ref.continuation.token } : {}),
       lease,
     };
     try {
@@ -86,7 +97,15 @@ export async function resumeObject(deps: ProcessDeps, ref: ObjectRef, keys: Outp
     durationMs: from.processing.durationMs,
     resumes: from.processing.resumes,
   };
-  const analysis = await runPass(deps, ref, keys.errorsPart, { source: opened, partNumber: from.parts.length, resume: from.state, continuable: true }, options);
+  let analysis;
+  try {
+    analysis = await runPass(deps, ref, keys.errorsPart, { source: opened, partNumber: from.parts.length, resume: from.state, continuable: true }, options);
+  } catch (err) {
+    // The retry need not wait for the lease to expire (an asynchronous invocation's retry comes within minutes). Best effort: a crash cannot do this.
+    const { lease: _held, ...released } = from;
+    await store.replace(keys.checkpoint, released, etag).catch(() => undefined);
+    throw err;
+  }
   return settleObject(deps, { ref, keys, source: opened, analysis, startedAt, prior, held: { store, etag } }, options);
 }
 
@@ -99,7 +118,7 @@ async function openAt(deps: ProcessDeps, ref: ObjectRef, checkpoint: Checkpoint<
       bucket,
       key,
       ...(versionId ? { versionId } : {}),
-      ...(checkpoint.state !== undefined ? { start: resumeStart(checkpoint.state), ...(etag ? { ifMatch: etag } : {}) } : {}),
+      ...(checkpoint.state !== undefined ? { start: checkpoint.state.position.compressedOffset, ...(etag ? { ifMatch: `"${etag}"` } : {}) } : {}),
       signal: options.signal,
       onResume: options.onResume,
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { continuationMessage } from '../events/continuationMessage.js';
@@ -48,13 +49,15 @@ export async function settleObject(deps: ProcessDeps, pass: PassContext, options
       schema: CHECKPOINT_SCHEMA,
       source: { bucket: pass.ref.bucket, key: pass.ref.key, ...identity, ...(pass.source.contentLength !== undefined ? { size: pass.source.contentLength } : {}) },
       sequence: invocations,
+      savedAt: new Date().toISOString(),
+      token: randomUUID(),
       parts: [...prior.parts, ...(analysis.part ? [analysis.part] : [])],
       position: { bytesIn: analysis.bytesIn, bytesOut: analysis.bytesOut, lines: analysis.lineStats.lines },
       processing: { startedAt: prior.startedAt.toISOString(), durationMs: prior.durationMs + (Date.now() - pass.startedAt.getTime()), resumes: prior.resumes + pass.source.resumes },
       state: analysis.checkpoint,
     };
     await held.store.replace(keys.checkpoint, next, held.etag);
-    await options.continuation(continuationMessage({ bucket: pass.ref.bucket, key: pass.ref.key, ...identity }, keys.checkpoint, next.sequence));
+    await options.continuation(continuationMessage({ bucket: pass.ref.bucket, key: pass.ref.key, ...identity }, keys.checkpoint, next.sequence, next.token));
     return { outcome: 'continued', checkpointKey: keys.checkpoint, sequence: next.sequence, parts: next.parts.length, position: next.position! };
   }
 

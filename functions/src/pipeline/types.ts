@@ -151,6 +151,10 @@ export interface Checkpoint<State = unknown> {
   source: { bucket: string; key: string; etag?: string; versionId?: string; size?: number };
   /** Invocations that saved their work here (0: a claim or a restart, nothing read yet). */
   sequence: number;
+  /** When it was written. Unclaimed for longer than one invocation's time, it is orphaned (its message was lost) and any message for the object may take it. */
+  savedAt: string;
+  /** The token of the continuation message sent for it: that message goes on; another one (stale, a duplicate of an older one) does not, unless it is orphaned. */
+  token?: string;
   /** Error parts written so far, in order; the next invocation writes part number `parts.length`. */
   parts: Array<{ key: string; records: number; bytes: number; storedBytes: number }>;
   /** Where the last saved invocation stopped, for people and logs (the engine's own state is in `state`). */
