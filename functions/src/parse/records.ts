@@ -40,11 +40,20 @@ export async function* records(
 ): AsyncGenerator<ErrorRecord[], void, undefined> {
   validateOptions(options);
   const stage = new RecordsStage(options);
-  const signal = options.signal;
+  const { signal, boundary } = options;
+  // A boundary before the first line would end a continued read where it began: at least one line is read.
+  let read = false;
   try {
     for await (const batch of batches) {
       signal?.throwIfAborted();
       if (batch.length === 0) continue;
+      if (boundary?.searching === true && read && stage.startsEvent(batch[0]!)) {
+        const out = stage.end(true);
+        if (out.length > 0) yield out;
+        boundary.found(batch[0]!);
+        return;
+      }
+      read = true;
       const out = stage.batch(batch);
       if (out.length > 0) yield out;
     }
@@ -75,6 +84,7 @@ class RecordsStage {
   private readonly optIn = new Set<ErrorClass>(OPT_IN_CLASSES);
   private readonly parserOptions: LineParserOptions;
   private readonly key: string;
+  private readonly onHeader: ((text: string) => void) | undefined;
 
   private parser: LineParser | undefined;
   private joining = false;
@@ -112,7 +122,15 @@ class RecordsStage {
     this.key = options.source.key;
     this.fallbackText = createLineParser('text', this.parserOptions);
     this.fallbackJson = createLineParser('json', this.parserOptions);
+    this.onHeader = options.boundary?.header?.bind(options.boundary);
     if (options.format !== undefined) this.setParser(createLineParser(options.format, this.parserOptions));
+    for (const text of options.boundary?.replay ?? []) this.parser?.isHeader(text);
+  }
+
+  /** Whether `line` would start an event (not continue the open one): an event boundary lies before it. */
+  startsEvent(line: Line): boolean {
+    const text = line.text;
+    return text.length > 0 && !(this.open !== 0 && this.openJoin && isContinuation(text, this.openRank, this.openContinued));
   }
 
   /** The records one batch completes; the format is detected from the first batch unless given. */
@@ -186,6 +204,7 @@ class RecordsStage {
     this.open = 0;
     if (this.headers && p.isHeader(text)) {
       this.stats.headerLines++;
+      this.onHeader?.(text);
       return;
     }
     this.counters.events++;

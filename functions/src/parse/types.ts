@@ -1,3 +1,4 @@
+import type { Line } from '../stream/types.js';
 import type { GroupRef, TemplateGrouper } from './TemplateGrouper.js';
 
 /**
@@ -261,6 +262,20 @@ export interface RecordOptions {
   signal?: AbortSignal;
   /** When the object was written (S3 LastModified, a file's mtime): the year of year-less stamps. */
   referenceTime?: Date;
+  /** Stopping at an event boundary, and the header lines a continued read needs (a continuable analysis). */
+  boundary?: EventBoundary;
+}
+
+/** How `records` stops at an event boundary, for an analysis continued by another invocation. */
+export interface EventBoundary {
+  /** Once true, `records` ends before the next line that starts an event (batches are one line each then). */
+  readonly searching: boolean;
+  /** Called with that line, after the events before it were emitted; nothing after it was read. */
+  found(line: Line): void;
+  /** Called with each header line (CloudFront, VPC flow `#Fields`), which sets the parser's field order. */
+  header?(text: string): void;
+  /** Header lines to give the parser before the first line (a continued read). */
+  readonly replay?: readonly string[];
 }
 
 /** What a format classifier says about one line; `null` means "not interesting" (no allocation). */

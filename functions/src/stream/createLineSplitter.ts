@@ -53,7 +53,9 @@ function findNonAscii(buf: Buffer, start: number, str: string, from: number): nu
  */
 export function createLineSplitter(options: LineOptions = {}): LineSplitter {
   const resolved = resolveLineOptions(options);
-  return new Splitter(resolved.maxLineBytes, resolved.longLines, resolved.stats, resolved.emptyLines === 'count');
+  const splitter = new Splitter(resolved.maxLineBytes, resolved.longLines, resolved.stats, resolved.emptyLines === 'count');
+  if (resolved.start !== undefined) splitter.startAt(resolved.start.offset, resolved.start.line);
+  return splitter;
 }
 
 /** Validated line options with defaults applied; throws StreamOptionError naming the bad option. */
@@ -62,6 +64,7 @@ export function resolveLineOptions(options: LineOptions): {
   longLines: LongLinePolicy;
   stats: LineStats;
   emptyLines: 'emit' | 'count';
+  start?: { offset: number; line: number };
 } {
   if (options === null || typeof options !== 'object') {
     throw new StreamOptionError('options', 'an object', options);
@@ -82,7 +85,11 @@ export function resolveLineOptions(options: LineOptions): {
   if (emptyLines !== 'emit' && emptyLines !== 'count') {
     throw new StreamOptionError('emptyLines', `'emit' or 'count'`, emptyLines);
   }
-  return { maxLineBytes, longLines, stats, emptyLines };
+  const start = options.start;
+  if (start !== undefined && (start === null || !Number.isSafeInteger(start.offset) || start.offset < 0 || !Number.isSafeInteger(start.line) || start.line < 0)) {
+    throw new StreamOptionError('start', '{ offset, line } of integers ≥ 0', start);
+  }
+  return { maxLineBytes, longLines, stats, emptyLines, ...(start === undefined ? {} : { start }) };
 }
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -119,6 +126,13 @@ class Splitter implements LineSplitter {
 
   /** Empty lines counted (not returned) during the current push or end. */
   private empties = 0;
+
+  /** Continues an object: the next byte is at `offset`, the next line is number `line + 1`, no BOM. */
+  startAt(offset: number, line: number): void {
+    this.offset = offset;
+    this.lineNumber = line;
+    this.bomPending = false;
+  }
 
   get pendingBytes(): number {
     return this.tailStored + (this.bomHead?.length ?? 0);

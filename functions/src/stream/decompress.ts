@@ -10,7 +10,7 @@ import { gunzipMembers } from './gunzipMembers.js';
 import type { GunzipProgress } from './gunzipMembers.js';
 import { zstdFrames } from './zstdFrames.js';
 import type { ZstdFrameProgress } from './zstdFrames.js';
-import type { CompressionFormat, DecompressedStream } from './types.js';
+import type { CompressionFormat, DecompressedStream, RestartPoint } from './types.js';
 
 /** Options of `decompress`. */
 export interface DecompressOptions {
@@ -25,6 +25,8 @@ export interface DecompressOptions {
    * pure-JS `fzstd`; `node` requires Node's; `fzstd` forces the fallback.
    */
   zstdDecoder?: 'auto' | 'node' | 'fzstd';
+  /** The format, when known already (a stream continued from a member or frame start): not sniffed then. */
+  compression?: CompressionFormat;
 }
 
 type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
@@ -68,7 +70,11 @@ export function decompress(bytes: AsyncIterable<Uint8Array>, options: Decompress
   if (zstdDecoder === 'node' && nodeZstdDecompress === undefined) {
     throw new StreamOptionError('zstdDecoder', `'auto' or 'fzstd' on ${process.version} (no zlib zstd)`, zstdDecoder);
   }
-  return new Decompressed(bytes, chunkSize, zstdDecoder);
+  const forced = options.compression;
+  if (forced !== undefined && forced !== 'none' && forced !== 'gzip' && forced !== 'zstd') {
+    throw new StreamOptionError('compression', `'none', 'gzip', 'zstd' or undefined`, forced);
+  }
+  return new Decompressed(bytes, chunkSize, zstdDecoder, forced);
 }
 
 /** Format named by the first bytes; needs up to 4 bytes (fewer only when the input is that short). */
@@ -79,6 +85,8 @@ function detect(head: Uint8Array): CompressionFormat {
 }
 
 const MAGIC_BYTES = 4;
+/** Restart points kept (member or frame starts): 1 024 × 4 numbers; older ones fall back to the stream's start. */
+const MAX_RESTART_POINTS = 1_024;
 
 class Decompressed implements DecompressedStream {
   compression: CompressionFormat | undefined;
@@ -87,6 +95,8 @@ class Decompressed implements DecompressedStream {
   private started = false;
   private gzip: GunzipProgress | undefined;
   private zstd: ZstdFrameProgress | undefined;
+  /** Member or frame starts, oldest first (at most MAX_RESTART_POINTS). */
+  private readonly points: RestartPoint[] = [];
 
   get skippedBytes(): number {
     return this.gzip?.skippedBytes ?? this.zstd?.skippedBytes ?? 0;
@@ -100,7 +110,22 @@ class Decompressed implements DecompressedStream {
     private readonly source: AsyncIterable<Uint8Array>,
     private readonly chunkSize: number,
     private readonly zstdDecoder: 'auto' | 'node' | 'fzstd',
+    private readonly forced: CompressionFormat | undefined,
   ) {}
+
+  restartPoint(decompressedOffset: number): RestartPoint {
+    if (this.compression === Compression.none) return { compressedOffset: decompressedOffset, decompressedOffset, skippedBytes: 0, firstSkippedAt: -1 };
+    for (let i = this.points.length - 1; i >= 0; i--) {
+      if (this.points[i]!.decompressedOffset <= decompressedOffset) return this.points[i]!;
+    }
+    return { compressedOffset: 0, decompressedOffset: 0, skippedBytes: 0, firstSkippedAt: -1 };
+  }
+
+  /** Notes a member or frame start; the skip counters are those of the bytes before it. */
+  private notePoint(compressedOffset: number, decompressedOffset: number): void {
+    if (this.points.length >= MAX_RESTART_POINTS) this.points.shift();
+    this.points.push({ compressedOffset, decompressedOffset, skippedBytes: this.skippedBytes, firstSkippedAt: this.firstSkippedAt });
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     if (this.started) throw new StreamOptionError('bytes', 'iterated once (decompress() is single-use)', 'a second iteration');
@@ -128,7 +153,7 @@ class Decompressed implements DecompressedStream {
       if (!ended && headBytes < MAGIC_BYTES) await iterator.return?.();
     }
     const first = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
-    this.compression = detect(first.subarray(0, MAGIC_BYTES));
+    this.compression = this.forced ?? detect(first.subarray(0, MAGIC_BYTES));
     const input = this.replay(head, ended ? undefined : iterator);
 
     if (this.compression === Compression.none) {
@@ -139,7 +164,9 @@ class Decompressed implements DecompressedStream {
       return;
     }
     if (this.compression === Compression.gzip) {
-      const progress: GunzipProgress = { bytesIn: 0, bytesOut: 0, skippedBytes: 0, firstSkippedAt: -1, members: 0 };
+      const progress: GunzipProgress = {
+        bytesIn: 0, bytesOut: 0, skippedBytes: 0, firstSkippedAt: -1, members: 0, onMember: (at, out) => this.notePoint(at, out),
+      };
       this.gzip = progress;
       for await (const chunk of gunzipMembers(input, this.chunkSize, progress)) {
         this.bytesOut += chunk.byteLength;
@@ -148,7 +175,7 @@ class Decompressed implements DecompressedStream {
       return;
     }
     // Frames are walked ahead of the decoder: a window above the bound is refused before it is allocated.
-    const progress: ZstdFrameProgress = { skippedBytes: 0, firstSkippedAt: -1, frames: 0 };
+    const progress: ZstdFrameProgress = { skippedBytes: 0, firstSkippedAt: -1, frames: 0, onFrame: (at, out) => this.notePoint(at, out) };
     this.zstd = progress;
     const native = this.zstdDecoder !== 'fzstd' && nodeZstdDecompress !== undefined;
     const frames = zstdFrames(input, native ? ZSTD_MAX_WINDOW_BYTES : FZSTD_MAX_WINDOW_BYTES, progress, () => this.bytesOut);

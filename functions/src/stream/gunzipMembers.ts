@@ -16,6 +16,11 @@ export interface GunzipProgress {
   firstSkippedAt: number;
   /** Members read whole. */
   members: number;
+  /**
+   * Called at each member whose header is valid, with its compressed offset and the decompressed
+   * offset its output starts at (`bytesOut` then): a place the stream can be read again from.
+   */
+  onMember?: (compressedOffset: number, decompressedOffset: number) => void;
 }
 
 const FTEXT_HCRC = 0x02;
@@ -52,9 +57,9 @@ export async function* gunzipMembers(
   const reader = new PushbackReader(source[Symbol.asyncIterator](), progress);
   try {
     for (;;) {
-      const start = reader.offset;
       const found = await findMember(reader, progress);
       if (!found) return;
+      const start = reader.offset;
       const header = await readHeader(reader);
       if (header === undefined) {
         // A magic number with no valid header after it: skip the magic's first byte, look again.
@@ -62,6 +67,7 @@ export async function* gunzipMembers(
         skipped(progress, reader.offset - 1, 1);
         continue;
       }
+      progress.onMember?.(start, progress.bytesOut);
       yield* inflateMember(reader, chunkSize, progress, start);
       progress.members++;
     }

@@ -59,6 +59,11 @@ export interface LineOptions {
    * a byte scan and no line object: the pipeline's choice, since empty lines never make a record.
    */
   emptyLines?: 'emit' | 'count';
+  /**
+   * Where the bytes start in the object (a continued analysis): line offsets count from `offset`,
+   * line numbers from `line + 1`, and no byte order mark is looked for. Default the object's start.
+   */
+  start?: { offset: number; line: number };
 }
 
 /** Compression detected by `decompress` from the first bytes of the stream. */
@@ -79,6 +84,22 @@ export interface DecompressedStream extends AsyncIterable<Uint8Array> {
   readonly skippedBytes: number;
   /** Compressed offset of the first skipped byte; -1 when none was. */
   readonly firstSkippedAt: number;
+  /**
+   * The last place at or before `decompressedOffset` the stream can be decompressed again from:
+   * the offset itself for plain bytes, a gzip member or zstd frame start (of frames whose sizes are
+   * declared), else the stream's start. Offsets count from the stream's first byte.
+   */
+  restartPoint(decompressedOffset: number): RestartPoint;
+}
+
+/** A place a compressed stream can be read again from (`DecompressedStream.restartPoint`). */
+export interface RestartPoint {
+  compressedOffset: number;
+  /** Decompressed offset of the first byte decoded from `compressedOffset`. */
+  decompressedOffset: number;
+  /** The stream's `skippedBytes` and `firstSkippedAt` for the bytes before `compressedOffset`. */
+  skippedBytes: number;
+  firstSkippedAt: number;
 }
 
 /** An S3 object opened for streaming by `s3Source`. */

@@ -8,6 +8,11 @@ export interface ZstdFrameProgress {
   firstSkippedAt: number;
   /** Frames whose header was read. */
   frames: number;
+  /**
+   * Called at each frame whose decompressed start is known (every frame before it declared its
+   * content size), with its compressed offset and that start: a place the stream can be read again from.
+   */
+  onFrame?: (compressedOffset: number, decompressedOffset: number) => void;
 }
 
 const SKIPPABLE_MASK = 0xfffffff0;
@@ -42,6 +47,8 @@ export async function* zstdFrames(
   let lastBlock = false;
   let checksum = false;
   let offset = 0;
+  /** Decompressed offset the next frame starts at, while every frame so far declared its size; else -1. */
+  let declared = 0;
   /** The state after a block's content (or a checksum) has passed. */
   const afterBlock = (): void => {
     if (state === State.Block && lastBlock && checksum) {
@@ -122,6 +129,8 @@ export async function* zstdFrames(
           if (pieces.length > 0) yield concat(pieces);
           throw new ZstdWindowError({ windowBytes: window, maxWindowBytes, offset: at, bytesOut: bytesOut(), frame: progress.frames });
         }
+        if (declared >= 0) progress.onFrame?.(at, declared);
+        declared = fcsBytes === 0 || declared < 0 ? -1 : declared + contentSize(header, 5 + (singleSegment ? 0 : 1) + dictBytes, fcsBytes);
         pieces.push(header.slice(0, have));
         state = State.BlockHeader;
         have = 0;
