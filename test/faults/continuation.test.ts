@@ -337,4 +337,46 @@ describe('continuation faults', () => {
     expect(await partKeys(prefix, key)).toEqual(summary.outputs.errorParts.map((p) => p.key).sort());
     expect(summary.processing.invocations).toBe(1 + runs);
   });
+
+  it('a crash between saving the checkpoint and sending its message: the retried message takes the orphaned checkpoint', async ({ task }) => {
+    const key = 'continuation/unsent.log';
+    const event = await upload(key, Buffer.from(stackTraceLog(160_000, 6).text));
+    const reference = await singlePass(key, event);
+    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+    const deps = depsFor(prefix);
+    const remainingMs = budgetOf(reference.wallMs);
+    // The second invocation's send fails, as if the process died right after it saved its checkpoint.
+    const failing: HandlerDeps = {
+      ...deps,
+      sendContinuation: async () => {
+        throw new Error('simulated crash before the continuation was sent');
+      },
+    };
+    expect(await handleEvent(deps, event, lambdaContext(remainingMs))).toEqual({ batchItemFailures: [] });
+    const continuation = await receiveNotifications(rig.sqs, pipe, 1);
+    const crashed = (await handleEvent(failing, continuation, lambdaContext(remainingMs))) as SQSBatchResponse;
+    const saved = (await checkpointOf(prefix, key))!;
+    // Retried at once, the message is stale (the checkpoint awaits another token) and is skipped...
+    const early = (await handleEvent(deps, continuation, lambdaContext(remainingMs))) as SQSBatchResponse;
+    const earlyCheckpoint = (await checkpointOf(prefix, key))!;
+    // ...but SQS retries after its visibility timeout, by when the unclaimed checkpoint is orphaned.
+    await new Promise((resolve) => setTimeout(resolve, remainingMs + LEASE_GRACE_MS + 200));
+    const { runs } = await drive(deps, prefix, key, continuation, remainingMs);
+    const summary = (await summaryOf(prefix, key))!;
+    const records = await recordLines(summary);
+    record(task, {
+      case: 'continuation: crash between saving the checkpoint and sending its message',
+      expected: `message retried; after an invocation's time the orphaned checkpoint is taken; ${reference.records.length} records`,
+      observed: `retried ${crashed.batchItemFailures.length}; checkpoint at ${saved.sequence}, early retry left it at ${earlyCheckpoint.sequence}; ${summary.status} over ${summary.processing.invocations} invocations, ${records.length} records`,
+      lost: reference.records.filter((r) => !records.includes(r)).length,
+    });
+    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(saved.sequence).toBe(2);
+    expect(early).toEqual({ batchItemFailures: [] });
+    expect(earlyCheckpoint.savedAt).toBe(saved.savedAt);
+    expect(records).toEqual(reference.records);
+    expect(comparable(summary)).toEqual(comparable(reference.summary));
+    expect(await partKeys(prefix, key)).toEqual(summary.outputs.errorParts.map((p) => p.key).sort());
+    expect(summary.processing.invocations).toBe(2 + runs);
+  });
 });
