@@ -1,8 +1,8 @@
 /**
  * Scale benchmark: `npm run bench:scale [-- --objects 2000 --runs 3 --concurrency 8 --continuation-mib 2048 --only backfill|continuation]`.
  *
- * Sections, each adding fields to the one JSON line printed last (`gzipResumeCost` of issue 16 is
- * still to be added as a section of its own):
+ * Sections, each adding fields to the one JSON line printed last (the continuation fields of issue
+ * 16, `continuationOverhead` and `gzipResumeCost`, are sections of their own):
  *   - continuation (`bench/scaleContinuation.ts`): `continuationOverhead`, a `--continuation-mib`
  *     plain object over 4 invocations against 1, in process, median of each round's ratio.
  *   - backfill: `--objects` small gzip logs in LocalStack (through the harness), backfilled in
@@ -11,6 +11,8 @@
  *     LOGSIEVE_FORCE_REPROCESS makes every run do the full work. Each run is a fresh child process
  *     (clean peak RSS), the cases round-robin so drift hits both alike; rates are medians, and
  *     `backfillVsSerial` is the median of each round's serial/backfill wall-time ratio.
+ *   - gzipResumeCost (bench/scaleGzipResume.ts): re-inflating a single-member gzip object to a
+ *     checkpoint's offset as a fraction of the pipeline's time to it, with both MB/s.
  * The machine is shared and noisy: compare the ratio, not the absolute rates, across machines.
  */
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ import { startLocalStack } from '../dev/localstack/harness.js';
 import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { runJsonChild } from './runJsonChild.js';
 import { continuationOverhead } from './scaleContinuation.js';
+import { gzipResumeCost } from './scaleGzipResume.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
       ...(only !== 'backfill' ? await continuationOverhead({ endpoint: localstack.endpoint, sizeMiB, runs, say }) : {}),
       runs,
     };
+    if (only !== 'backfill') Object.assign(json, await gzipResumeCost(say));
     console.log(JSON.stringify(json));
   } finally {
     await localstack.stop();

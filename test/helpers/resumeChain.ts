@@ -33,10 +33,14 @@ async function* chunked(bytes: Uint8Array, start: number, chunk: number, onPulle
   }
 }
 
-/** One analysis of `bytes` (from the checkpoint's offset when given), stopped after `stopAfter` source bytes. */
+/**
+ * One analysis of `bytes` (from the checkpoint's offset when given), stopped after `stopAfter`
+ * source bytes, or once `stopAfterRecords` records were written (a deadline in mid-stream: with
+ * small objects a stop by bytes mostly fires while the first 64 KiB are sniffed).
+ */
 export async function analyzeOnce(
   bytes: Uint8Array,
-  options: { chunk: number; stopAfter?: number; resume?: AnalysisCheckpoint; config?: AnalyzeOptions['config'] },
+  options: { chunk: number; stopAfter?: number; stopAfterRecords?: number; resume?: AnalysisCheckpoint; config?: AnalyzeOptions['config'] },
 ): Promise<Pass> {
   const stop = new AbortController();
   const start = options.resume?.position.compressedOffset ?? 0;
@@ -47,11 +51,14 @@ export async function analyzeOnce(
   const analysis = await analyzeBytes(input, {
     source,
     config: options.config ?? resumeConfig,
-    ...(options.stopAfter !== undefined ? { stopReading: stop.signal, continuable: true } : {}),
+    ...(options.stopAfter !== undefined || options.stopAfterRecords !== undefined ? { stopReading: stop.signal, continuable: true } : {}),
     ...(options.resume ? { resume: options.resume } : {}),
     writeRecords: async (found) => {
       const before = records.length;
-      for await (const batch of found) records.push(...batch);
+      for await (const batch of found) {
+        records.push(...batch);
+        if (options.stopAfterRecords !== undefined && records.length >= options.stopAfterRecords) stop.abort(new Error('test deadline'));
+      }
       const n = records.length - before;
       return n > 0 ? { key: `errors/part-${start}.ndjson.gz`, records: n, bytes: 0, storedBytes: 0 } : undefined;
     },
@@ -59,19 +66,24 @@ export async function analyzeOnce(
   return { records, analysis };
 }
 
-/** The chain: stopped after `steps[i]` source bytes in invocation i (the last step repeats), until an analysis ends. */
+/**
+ * The chain: invocation i stopped after `steps[i]` source bytes (or records, with `by: 'records'`;
+ * the last step repeats), until an analysis ends.
+ */
 export async function analyzeChain(
   bytes: Uint8Array,
   steps: readonly number[],
   chunk: number,
   config?: AnalyzeOptions['config'],
+  by: 'bytes' | 'records' = 'bytes',
 ): Promise<{ records: ErrorRecord[]; last: Analysis; invocations: number; checkpointBytes: number[] }> {
   const records: ErrorRecord[] = [];
   const checkpointBytes: number[] = [];
   let resume: AnalysisCheckpoint | undefined;
   for (let i = 0; ; i++) {
     if (i > 10_000) throw new Error('the chain made no progress');
-    const pass = await analyzeOnce(bytes, { chunk, stopAfter: steps[Math.min(i, steps.length - 1)]!, ...(resume ? { resume } : {}), ...(config ? { config } : {}) });
+    const step = steps[Math.min(i, steps.length - 1)]!;
+    const pass = await analyzeOnce(bytes, { chunk, ...(by === 'bytes' ? { stopAfter: step } : { stopAfterRecords: step }), ...(resume ? { resume } : {}), ...(config ? { config } : {}) });
     records.push(...pass.records);
     const checkpoint = pass.analysis.checkpoint;
     if (checkpoint === undefined) return { records, last: pass.analysis, invocations: i + 1, checkpointBytes };

@@ -153,12 +153,16 @@ export async function analyzeBytes(bytes: AsyncIterable<Uint8Array>, options: An
   const found = options.resume
     ? readLines(discardBytes(progressed, options.resume.position.skipBytes, options.resume.position.compression), options, run, read, stop)
     : readSniffed(progressed, options, run, read, stop);
-  const part = await options.writeRecords(
-    tallyRecords(found, run.tally, (err) => {
-      inputError = err;
-    }),
-  );
-  stop.dispose();
+  let part: ErrorPart | undefined;
+  try {
+    part = await options.writeRecords(
+      tallyRecords(found, run.tally, (err) => {
+        inputError = err;
+      }),
+    );
+  } finally {
+    stop.dispose();
+  }
 
   // Taken before the learned step's end-of-stream merge, which the next invocation must not see.
   const checkpoint = read.boundary ? takeCheckpoint(run, decompressed, read.boundary, read.search.before!, part) : undefined;
