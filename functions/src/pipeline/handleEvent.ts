@@ -164,7 +164,6 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
       m.addMetric('ThroughputMBps', MetricUnit.MegabytesPerSecond, summary.processing.mbPerSec);
       // 0 or 1, so that the metric exists before the first failure; the CDK alarm sums it.
       m.addMetric('FailedObjects', MetricUnit.Count, summary.status === 'failed' ? 1 : 0);
-      m.addMetric('Invocations', MetricUnit.Count, summary.processing.invocations);
     }
     if (result.outcome === 'stopped') throw new ObjectNotFinishedError(ref.bucket, ref.key, summary.outputs.summaryKey, { cause: summary.reason });
     return result;
