@@ -1,8 +1,10 @@
 /**
- * Scale benchmark: `npm run bench:scale [-- --objects 2000 --runs 3 --concurrency 8]`.
+ * Scale benchmark: `npm run bench:scale [-- --objects 2000 --runs 3 --concurrency 8 --continuation-mib 2048 --only backfill|continuation]`.
  *
  * Sections, each adding fields to the one JSON line printed last (the continuation fields of issue
  * 16, `continuationOverhead` and `gzipResumeCost`, are sections of their own):
+ *   - continuation (`bench/scaleContinuation.ts`): `continuationOverhead`, a `--continuation-mib`
+ *     plain object over 4 invocations against 1, in process, median of each round's ratio.
  *   - backfill: `--objects` small gzip logs in LocalStack (through the harness), backfilled in
  *     process with `--concurrency` objects at once (`runBackfill`: plan, manifest, items, results,
  *     report) against a serial loop over the same keys (list, then `processObject` one at a time).
@@ -24,6 +26,7 @@ import { mapConcurrent } from '../functions/src/stream/mapConcurrent.js';
 import { startLocalStack } from '../dev/localstack/harness.js';
 import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { runJsonChild } from './runJsonChild.js';
+import { continuationOverhead } from './scaleContinuation.js';
 import { gzipResumeCost } from './scaleGzipResume.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -142,6 +145,8 @@ async function main(): Promise<void> {
       objects: { type: 'string', default: '2000' },
       runs: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '8' },
+      'continuation-mib': { type: 'string', default: '2048' },
+      only: { type: 'string' },
       child: { type: 'string' },
     },
   });
@@ -156,8 +161,16 @@ async function main(): Promise<void> {
   const localstack = await startLocalStack();
   say(`LocalStack: ${localstack.description}`);
   try {
-    const json = { ...(await backfillSection(localstack.endpoint, objects, runs, concurrency, say)), runs };
-    Object.assign(json, await gzipResumeCost(say));
+    const only = values.only;
+    if (only !== undefined && only !== 'backfill' && only !== 'continuation') throw new Error(`--only must be backfill or continuation, got ${only}`);
+    const sizeMiB = Number(values['continuation-mib']);
+    if (!Number.isInteger(sizeMiB) || sizeMiB < 1) throw new Error('--continuation-mib must be an integer ≥ 1');
+    const json = {
+      ...(only !== 'continuation' ? await backfillSection(localstack.endpoint, objects, runs, concurrency, say) : {}),
+      ...(only !== 'backfill' ? await continuationOverhead({ endpoint: localstack.endpoint, sizeMiB, runs, say }) : {}),
+      runs,
+    };
+    if (only !== 'backfill') Object.assign(json, await gzipResumeCost(say));
     console.log(JSON.stringify(json));
   } finally {
     await localstack.stop();

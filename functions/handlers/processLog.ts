@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../src/config/loadConfig.js';
+import { createContinuationSender } from '../src/pipeline/createContinuationSender.js';
 import type { ObjectOutcome } from '../src/pipeline/handleEvent.js';
 import { handleEvent } from '../src/pipeline/handleEvent.js';
 
@@ -21,11 +22,14 @@ const s3 = new S3Client({
   requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
 });
 
+// Continuations go to the construct's queue (LOGSIEVE_CONTINUATION_QUEUE_URL), else to the function itself.
+const sendContinuation = config.continuation ? createContinuationSender({ queueUrl: config.continuationQueueUrl }) : undefined;
+
 /** Lambda entry: S3 notifications through SQS (partial batch response), direct S3 notifications, or EventBridge. */
 export const handler = async (event: unknown, context: Context): Promise<SQSBatchResponse | ObjectOutcome[]> => {
   logger.addContext(context);
   try {
-    return await handleEvent({ s3, config, log: logger, metrics }, event, context);
+    return await handleEvent({ s3, config, log: logger, metrics, ...(sendContinuation ? { sendContinuation } : {}) }, event, context);
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -22,6 +22,7 @@ import { BackfillStateMachine } from './BackfillStateMachine.js';
 import { PIPELINE_DEFAULTS } from './constants.js';
 import { FUNCTION_BUNDLE, ROLLUP_WRITER_BUNDLE } from './functionBundle.js';
 import { makeFunction } from './makeFunction.js';
+import { grantContinuation } from './processorAccess.js';
 import type { LogProcessor } from './makeFunction.js';
 import { resolveBackfillSettings } from './resolveBackfillSettings.js';
 import { resolvePipelineSettings } from './resolvePipelineSettings.js';
@@ -155,6 +156,14 @@ export class LogProcessingPipeline extends Construct {
     });
     this.processor.bindInputBucket(inputBucket, s.inputPrefix, this.inputBucketKey);
     this.processor.bindOutputBucket(this.outputBucket, s.outputPrefix, this.outputBucketKey);
+    // Continuation (README, "Continuation"): an object the timeout cuts short is checkpointed and a
+    // continuation message goes to this same queue, whatever the trigger. The queue's sizing needs
+    // no change for it: each continuation is a message of its own, acknowledged when its invocation
+    // ends, so the visibility timeout (≥ 6 × timeout) still covers one invocation and lies beyond the
+    // lease a crashed invocation leaves on the checkpoint (its timeout + 30 s), so the retry finds it
+    // free; maxReceiveCount still counts the failed attempts of one step, never the object's
+    // invocations (a duplicate that finds the lease held is acknowledged, not retried).
+    grantContinuation(this.processor, this.outputBucket, s.outputPrefix, this.queue);
     this.processor.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: s.batchSize,

@@ -3,6 +3,7 @@ import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { acknowledgeResourceFinding } from './acknowledgeFinding.js';
 
 /**
@@ -51,6 +52,34 @@ export function grantOutputWrite(fn: LambdaFunction, bucket: IBucket, prefix: st
   acknowledgeObjectWildcard(fn, outputs, 'writes summaries and error parts named after each source key; the wildcard covers the output prefix only');
   acknowledgeObjectWildcard(fn, summaries, 'reads back the summary of a source key to skip work already done; the wildcard covers <outputPrefix>summaries/ only');
   if (key) fn.addToRolePolicy(kmsThroughS3('EncryptOutputs', ['kms:GenerateDataKey', 'kms:Decrypt'], key, bucket, outputs));
+}
+
+/**
+ * Lets the processing function continue an object past its deadline (README, "Continuation"):
+ * s3:GetObject and s3:DeleteObject on its checkpoints (`<prefix>checkpoints/*`; PutObject is
+ * {@link grantOutputWrite}'s), s3:DeleteObject on `<prefix>errors/*` (the parts of an attempt whose
+ * object was replaced are removed), s3:ListBucket limited to `<prefix>checkpoints/*` (a missing
+ * checkpoint answers 404, not 403), sqs:SendMessage on `queue`, and sets LOGSIEVE_CONTINUATION_QUEUE_URL.
+ *
+ * @example grantContinuation(fn, outputBucket, 'logsieve/', queue);
+ */
+export function grantContinuation(fn: LambdaFunction, bucket: IBucket, prefix: string, queue: IQueue): void {
+  const checkpoints = bucket.arnForObjects(`${prefix}checkpoints/*`);
+  const parts = bucket.arnForObjects(`${prefix}errors/*`);
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'Checkpoints', actions: ['s3:GetObject', 's3:DeleteObject'], resources: [checkpoints] }));
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'DeleteReplacedObjectParts', actions: ['s3:DeleteObject'], resources: [parts] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'CheckpointNotFoundAs404',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}checkpoints/*`] } },
+    }),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ sid: 'SendContinuations', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  fn.addEnvironment('LOGSIEVE_CONTINUATION_QUEUE_URL', queue.queueUrl);
+  acknowledgeObjectWildcard(fn, checkpoints, 'reads, replaces and deletes the checkpoint of an object continued past its deadline; the wildcard covers <outputPrefix>checkpoints/ only');
+  acknowledgeObjectWildcard(fn, parts, 'deletes the error parts of an attempt whose source object was replaced mid-way; the wildcard covers <outputPrefix>errors/ only');
 }
 
 /**

@@ -110,6 +110,17 @@ describe('LogProcessingPipeline', () => {
           Resource: { 'Fn::GetAtt': [ids.output, 'Arn'] },
           Condition: { StringLike: { 's3:prefix': ['logsieve/summaries/*'] } },
         },
+        // Continuation: its checkpoints, the parts of a replaced object, and the queue to send to.
+        { Sid: 'Checkpoints', Action: ['s3:DeleteObject', 's3:GetObject'], Effect: 'Allow', Resource: objectsArn(ids.output, '/logsieve/checkpoints/*') },
+        { Sid: 'DeleteReplacedObjectParts', Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectsArn(ids.output, '/logsieve/errors/*') },
+        {
+          Sid: 'CheckpointNotFoundAs404',
+          Action: 's3:ListBucket',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [ids.output, 'Arn'] },
+          Condition: { StringLike: { 's3:prefix': ['logsieve/checkpoints/*'] } },
+        },
+        { Sid: 'SendContinuations', Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] } },
         {
           Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
           Effect: 'Allow',
@@ -118,6 +129,12 @@ describe('LogProcessingPipeline', () => {
       ]);
       // The other policy is the rollup writer's (test/infra/rollups.test.ts).
       template.resourceCountIs('AWS::IAM::Policy', 2);
+    });
+
+    it('sends continuations to its own queue: the function gets the queue URL', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ LOGSIEVE_CONTINUATION_QUEUE_URL: { Ref: ids.queue } }) },
+      });
     });
 
     it('gives the function a role of its own with no managed policies', () => {

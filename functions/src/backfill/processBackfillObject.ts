@@ -44,6 +44,8 @@ export async function processBackfillObject(deps: ProcessDeps, ref: ObjectRef, o
       });
       return stored?.schema === 'logsieve.summary/1' ? { outcome: 'skipped', summary: stored } : { outcome: 'skipped' };
     }
+    // Backfill passes no continuation sender, so its objects are never continued; said, not assumed.
+    if (result.outcome === 'continued' || result.outcome === 'handed-over') return failed('continued in another invocation', true);
     const { summary } = result;
     if (result.outcome === 'stopped') return failed(summary.reason ?? "stopped at the invocation's deadline", true);
     if (summary.status === 'failed') return failed(`corrupt or truncated input: ${summary.reason ?? 'unknown damage'}`, false);

@@ -40,7 +40,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     forceReprocess: boolean(env, 'LOGSIEVE_FORCE_REPROCESS', false),
     rollups: boolean(env, 'LOGSIEVE_ROLLUPS', true),
     rules: rules(env),
+    continuation: boolean(env, 'LOGSIEVE_CONTINUATION', true),
+    continuationQueueUrl: queueUrl(env),
+    maxInvocations: integer(env, 'LOGSIEVE_MAX_INVOCATIONS', 100, 2, 10_000),
+    deadlineMarginMs: env.LOGSIEVE_DEADLINE_MARGIN_MS?.trim() ? integer(env, 'LOGSIEVE_DEADLINE_MARGIN_MS', 0, 100, 600_000) : undefined,
   };
+}
+
+function queueUrl(env: Record<string, string | undefined>): string | undefined {
+  const raw = env.LOGSIEVE_CONTINUATION_QUEUE_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^/\s]+\/\S+$/.test(raw)) throw new ConfigError('LOGSIEVE_CONTINUATION_QUEUE_URL', `expected an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>), got "${raw}"`);
+  return raw;
 }
 
 function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {

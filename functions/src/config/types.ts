@@ -18,4 +18,21 @@ export interface Config {
   rollups: boolean;
   /** What counts as an error record: `LOGSIEVE_RULES` (JSON), or the file named by `LOGSIEVE_RULES_FILE`. Defaults: see parseRules. */
   rules: Rules;
+  /**
+   * Continuation past the invocation's deadline (see README, "Continuation"). `LOGSIEVE_CONTINUATION`,
+   * default true: stop at an event boundary, save a checkpoint and have the next invocation resume.
+   */
+  continuation: boolean;
+  /**
+   * Queue the continuation messages go to. `LOGSIEVE_CONTINUATION_QUEUE_URL` (the construct sets its
+   * own queue); unset: an asynchronous invocation of the function itself.
+   */
+  continuationQueueUrl: string | undefined;
+  /** Most invocations one object may take; the last one writes a `failed` summary. `LOGSIEVE_MAX_INVOCATIONS`, default 100, 2 to 10 000. */
+  maxInvocations: number;
+  /**
+   * Time kept back from the function's timeout to write what was found, in ms. `LOGSIEVE_DEADLINE_MARGIN_MS`;
+   * unset: 5 % of the time left, 5 to 30 s (see `createDeadline`). 100 to 600 000.
+   */
+  deadlineMarginMs: number | undefined;
 }

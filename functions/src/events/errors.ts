@@ -15,3 +15,20 @@ export class UnrecognisedEventError extends EventError {
     super(message, options);
   }
 }
+
+/**
+ * A message that says it is a logsieve continuation (`"logsieve": "continuation/1"`) but is not a
+ * valid one: an unknown version, or a field missing or of the wrong type. `field` names it.
+ */
+export class ContinuationMessageError extends EventError {
+  override name = 'ContinuationMessageError';
+  constructor(
+    message: string,
+    /** The field that is wrong (`bucket`, `key`, `checkpointKey`, `sequence`, …), or `logsieve` for the version. */
+    readonly field: string,
+    /** The SQS message id when the payload came in a message. */
+    readonly messageId?: string,
+  ) {
+    super(`continuation message${messageId ? ` ${messageId}` : ''}: ${message}`);
+  }
+}

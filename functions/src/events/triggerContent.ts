@@ -1,18 +1,23 @@
 import { bareEtag } from './bareEtag.js';
+import { continuationRef, isContinuationPayload } from './continuationMessage.js';
 import { decodeS3Key } from './decodeS3Key.js';
 import { UnrecognisedEventError } from './errors.js';
 import type { ObjectRef, TriggerContent } from './types.js';
 
 /**
  * Reads the objects out of one trigger payload: an S3 notification (`Records[].s3`), an
- * EventBridge "Object Created" event, or the JSON body of an SQS message carrying either.
+ * EventBridge "Object Created" event, a logsieve continuation message (see `continuationMessage`;
+ * its ref carries `continuation`), or the JSON body of an SQS message carrying any of them.
  * `s3:TestEvent` and non-create events are returned as `ignored`, never as refs.
  *
  * @throws UnrecognisedEventError when the payload is none of these.
+ * @throws ContinuationMessageError when it says it is a continuation but is not a valid one.
  * @example triggerContent(JSON.parse(sqsRecord.body)).refs
  */
 export function triggerContent(payload: unknown, messageId?: string): TriggerContent {
   if (!isObject(payload)) throw new UnrecognisedEventError(`expected a JSON object, got ${typeof payload}`, messageId);
+
+  if (isContinuationPayload(payload)) return { refs: [continuationRef(payload, messageId)], ignored: [] };
 
   if (payload.Event === 's3:TestEvent') {
     return { refs: [], ignored: [`s3:TestEvent for bucket ${String(payload.Bucket)}`] };

@@ -5,6 +5,8 @@ export interface ObjectRef {
   versionId?: string;
   etag?: string;
   size?: number;
+  /** Set when the trigger was a continuation message: where the checkpoint to resume from is. */
+  continuation?: { checkpointKey: string; sequence: number; token?: string };
 }
 
 /** What one trigger payload (an S3 notification, an EventBridge event, or an SQS message body) holds. */

@@ -226,6 +226,8 @@ function createStop(options: AnalyzeOptions): Stop {
     if (continued === false) hard.abort(signal!.reason);
   };
   signal?.addEventListener('abort', onStop, { once: true });
+  // A signal that fired before the analysis began (the deadline passed while the object was opened) sends no event.
+  if (signal?.aborted === true) onStop();
   return {
     input: (bytes) => (signal ? stopReading(bytes, hard.signal) : bytes),
     decide(value) {

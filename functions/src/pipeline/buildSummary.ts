@@ -15,6 +15,20 @@ export interface SummaryInput extends Analysis {
   startedAt: Date;
   /** GetObject resumes spent on the object (0 for a local file). */
   resumes: number;
+  /** What earlier invocations of a continued object did; none: this is its only one. */
+  prior?: PriorWork;
+}
+
+/** The work of the invocations before this one on a continued object, as its checkpoint holds it. */
+export interface PriorWork {
+  /** Invocations that saved a checkpoint (0 on a first pass). */
+  invocations: number;
+  parts: Array<{ key: string; records: number; bytes: number; storedBytes: number }>;
+  /** When the first of them started. */
+  startedAt: Date;
+  /** Their processing time, summed. */
+  durationMs: number;
+  resumes: number;
 }
 
 /** A kept group as the summary lists it. */
@@ -36,8 +50,10 @@ function summaryGroup(g: ErrorGroup): SummaryGroup {
 /** Assembles the versioned summary document from the stage counters. */
 export function buildSummary(input: SummaryInput): Summary {
   const { parseStats: p, lineStats: l } = input;
-  const durationMs = Date.now() - input.startedAt.getTime();
-  const parts = [...(input.earlierParts ?? []), ...(input.part ? [input.part] : [])];
+  const prior = input.prior;
+  const durationMs = (prior?.durationMs ?? 0) + Date.now() - input.startedAt.getTime();
+  // The engine carries the earlier parts in its state; the handler's checkpoint lists them too (a restart has neither).
+  const parts = [...(input.earlierParts ?? prior?.parts ?? []), ...(input.part ? [input.part] : [])];
   const records = parts.reduce((n, part) => n + part.records, 0);
   const groups = input.groups.groups().map(summaryGroup);
   return {
@@ -96,12 +112,12 @@ export function buildSummary(input: SummaryInput): Summary {
       errorParts: parts.map(({ key, records: n, bytes, storedBytes }) => ({ key, records: n, bytes, storedBytes })),
     },
     processing: {
-      startedAt: input.startedAt.toISOString(),
+      startedAt: (prior?.startedAt ?? input.startedAt).toISOString(),
       durationMs,
       mbPerSec: durationMs > 0 ? Math.round((input.bytesOut / 1e6 / (durationMs / 1000)) * 10) / 10 : 0,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      invocations: 1,
-      resumes: input.resumes,
+      invocations: (prior?.invocations ?? 0) + 1,
+      resumes: input.resumes + (prior?.resumes ?? 0),
     },
   };
 }

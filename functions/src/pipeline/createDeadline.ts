@@ -15,18 +15,21 @@ export interface Deadline {
 /**
  * The point at which an invocation stops reading input so that it can still write what it found:
  * `remainingMs` (from `context.getRemainingTimeInMillis()`) minus a margin of 5 % of it, at least
- * 5 s and at most 30 s (15 s for the default 5-minute timeout). With less than the margin left,
- * the signal fires at once.
+ * 5 s and at most 30 s (15 s for the default 5-minute timeout), or `marginMs` when given (the
+ * setting `LOGSIEVE_DEADLINE_MARGIN_MS`). With less than the margin left, the signal fires at once.
  *
  * @example
  * const deadline = createDeadline(context.getRemainingTimeInMillis());
  * try { await processObject(deps, ref, { stopReading: deadline.signal }); } finally { deadline.dispose(); }
  */
-export function createDeadline(remainingMs: number): Deadline {
+export function createDeadline(remainingMs: number, fixedMarginMs?: number): Deadline {
   if (typeof remainingMs !== 'number' || !Number.isFinite(remainingMs) || remainingMs < 0) {
     throw new PipelineError(`remainingMs must be a finite number of milliseconds ≥ 0; got ${String(remainingMs)}`);
   }
-  const marginMs = Math.round(Math.min(DEADLINE_MARGIN.maxMs, Math.max(DEADLINE_MARGIN.minMs, remainingMs * DEADLINE_MARGIN.share)));
+  if (fixedMarginMs !== undefined && (!Number.isFinite(fixedMarginMs) || fixedMarginMs < 0)) {
+    throw new PipelineError(`marginMs must be a finite number of milliseconds ≥ 0; got ${String(fixedMarginMs)}`);
+  }
+  const marginMs = fixedMarginMs ?? Math.round(Math.min(DEADLINE_MARGIN.maxMs, Math.max(DEADLINE_MARGIN.minMs, remainingMs * DEADLINE_MARGIN.share)));
   const controller = new AbortController();
   const fire = (): void => controller.abort(new InvocationDeadlineError(marginMs));
   const timer = setTimeout(fire, Math.max(0, remainingMs - marginMs));

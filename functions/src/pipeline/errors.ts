@@ -85,6 +85,59 @@ export class ObjectNotFinishedError extends PipelineError {
   }
 }
 
+/**
+ * A conditional write of an object's checkpoint lost: another invocation created or changed it
+ * first (a duplicate message, or a retry racing the original). The loser writes nothing more.
+ */
+export class CheckpointConflictError extends PipelineError {
+  override name = 'CheckpointConflictError';
+
+  constructor(
+    readonly bucket: string,
+    readonly checkpointKey: string,
+    /** `create`: If-None-Match: * found one; `replace`: If-Match found another version, or none. */
+    readonly write: 'create' | 'replace',
+    options?: { cause?: unknown },
+  ) {
+    super(
+      write === 'create'
+        ? `s3://${bucket}/${checkpointKey} already exists: another invocation is continuing this object`
+        : `s3://${bucket}/${checkpointKey} was changed or removed by another invocation since it was read`,
+      options,
+    );
+  }
+}
+
+/** A checkpoint document that is not one this version can resume from (not JSON, another schema, a field missing). */
+export class CheckpointInvalidError extends PipelineError {
+  override name = 'CheckpointInvalidError';
+
+  constructor(
+    readonly bucket: string,
+    readonly checkpointKey: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`s3://${bucket}/${checkpointKey} is not a checkpoint this version can resume from: ${reason}`, options);
+  }
+}
+
+/** Sending the continuation message failed: the message that triggered the invocation is retried, the checkpoint is kept. */
+export class ContinuationSendError extends PipelineError {
+  override name = 'ContinuationSendError';
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    /** Where it was sent: the queue URL or the function ARN. */
+    readonly destination: string,
+    options?: { cause?: unknown },
+  ) {
+    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(`sending the continuation of s3://${bucket}/${key} to ${destination} failed: ${why}`, options);
+  }
+}
+
 /** A checkpoint that cannot be resumed from: another version, a missing or malformed field. */
 export class CheckpointError extends PipelineError {
   override name = 'CheckpointError';

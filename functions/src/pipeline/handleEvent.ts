@@ -1,22 +1,43 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ContinuationMessage } from '../events/continuationMessage.js';
 import { triggerContent } from '../events/triggerContent.js';
 import type { ObjectRef } from '../events/types.js';
 import { errorMessage, S3ReadError } from '../stream/errors.js';
+import { causeOfType } from './causeOfType.js';
 import { createDeadline } from './createDeadline.js';
 import type { Deadline } from './createDeadline.js';
+import type { ContinuationSender } from './createContinuationSender.js';
 import { createLimiter } from './createLimiter.js';
 import { ObjectAccessDeniedError, ObjectNotFinishedError } from './errors.js';
 import type { ProcessDeps, ProcessResult } from './processObject.js';
 import { processObject } from './processObject.js';
+
+export { causeOfType } from './causeOfType.js';
 
 /** The handler's dependencies: processing deps plus Powertools logger and metrics. */
 export interface HandlerDeps extends ProcessDeps {
   log: Logger;
   /** Where the per-object metrics go: Powertools `Metrics` (EMF) in the Lambda. */
   metrics?: { addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown };
+  /** Sends continuation messages (`createContinuationSender`); none: an object stopped at the deadline is retried whole, as before continuation. */
+  sendContinuation?: ContinuationSender;
+}
+
+/**
+ * How long after an invocation's timeout its lease on a checkpoint still holds: Lambda has ended it
+ * by then, and sandboxes' clocks (Amazon Time Sync) differ by far less. The queue's visibility
+ * timeout (≥ 6 × timeout) lies beyond it, so a retried message finds a crashed invocation's lease expired.
+ */
+export const LEASE_GRACE_MS = 2_000;
+
+/** One invocation's means to continue objects: the sender bound to its function ARN, and its lease. */
+interface Continuing {
+  send: (message: ContinuationMessage) => Promise<void>;
+  lease: { owner: string; untilMs: number; lengthMs: number };
 }
 
 /** What happened to one object of a trigger. */
@@ -30,25 +51,41 @@ export type ObjectOutcome =
  * batch response, so one bad object does not bring the others back), a direct S3 notification, or
  * an EventBridge "Object Created" event. At most `config.concurrency` objects are processed at
  * once across all messages of the batch. With a Lambda `context`, reading stops at a deadline kept
- * back from the timeout (see `createDeadline`): an object stopped there gets its records so far and a
- * `failed` summary, one not yet started is left alone, and both messages are retried.
+ * back from the timeout (see `createDeadline`, `config.deadlineMarginMs`): with `sendContinuation` an
+ * object stopped there is checkpointed and continued by the next invocation (README, "Continuation")
+ * and its message acknowledged; without, it gets its records so far and a `failed` summary. One not
+ * yet started is left alone, and its message retried.
  *
  * @example export const handler = (event, context) => handleEvent(deps, event, context);
  */
 export async function handleEvent(deps: HandlerDeps, event: unknown, context?: Context): Promise<SQSBatchResponse | ObjectOutcome[]> {
   const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  const deadline = remainingMs === undefined ? undefined : createDeadline(remainingMs);
+  const deadline = remainingMs === undefined ? undefined : createDeadline(remainingMs, deps.config.deadlineMarginMs);
+  const send = deps.sendContinuation;
+  const continuing: Continuing | undefined =
+    remainingMs !== undefined && send && deps.config.continuation
+      ? {
+          send: (message) => send(message, context?.invokedFunctionArn),
+          lease: { owner: `${context?.awsRequestId ?? 'local'}/${randomUUID()}`, untilMs: Date.now() + remainingMs + LEASE_GRACE_MS, lengthMs: remainingMs + LEASE_GRACE_MS },
+        }
+      : undefined;
   try {
-    return await handleWithin(deps, event, context, deadline);
+    return await handleWithin(deps, event, context, deadline, continuing);
   } finally {
     deadline?.dispose();
   }
 }
 
-async function handleWithin(deps: HandlerDeps, event: unknown, context: Context | undefined, deadline: Deadline | undefined): Promise<SQSBatchResponse | ObjectOutcome[]> {
+async function handleWithin(
+  deps: HandlerDeps,
+  event: unknown,
+  context: Context | undefined,
+  deadline: Deadline | undefined,
+  continuing: Continuing | undefined,
+): Promise<SQSBatchResponse | ObjectOutcome[]> {
   const limit = createLimiter(deps.config.concurrency);
   const processRefs = (refs: ObjectRef[]): Promise<ObjectOutcome[]> =>
-    Promise.all(refs.map((ref) => limit(() => processOne(deps, ref, deadline?.signal))));
+    Promise.all(refs.map((ref) => limit(() => processOne(deps, ref, deadline?.signal, continuing))));
 
   if (isSqsEvent(event)) {
     const processor = new BatchProcessor(EventType.SQS);
@@ -83,7 +120,7 @@ async function handleWithin(deps: HandlerDeps, event: unknown, context: Context 
  * retried for ever; AccessDenied fails with a message that says which permission is missing
  * (kms:Decrypt on the bucket's key when S3 says KMS refused).
  */
-async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortSignal | undefined): Promise<ObjectOutcome> {
+async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortSignal | undefined, continuing: Continuing | undefined): Promise<ObjectOutcome> {
   const log = deps.log.createChild({ persistentKeys: { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}) } });
   const { outputBucket, outputPrefix } = deps.config;
   if (ref.bucket === outputBucket && outputPrefix !== '' && ref.key.startsWith(outputPrefix)) {
@@ -98,11 +135,18 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
   try {
     const result = await processObject(deps, ref, {
       ...(stopReading ? { stopReading } : {}),
+      ...(continuing ? { continuation: continuing.send, lease: continuing.lease } : {}),
       onProgress: (p) => log.info('progress', { ...p, mbPerSec: Math.round(p.bytesOut / 1e3 / Math.max(1, p.elapsedMs)) }),
       onResume: (r) => log.warn(`resuming GetObject at byte ${r.bytesRead} (attempt ${r.attempt}/${r.maxResumes})`, { cause: r.cause, delayMs: r.delayMs }),
     });
     if (result.outcome === 'skipped') {
-      log.info('skipped: already processed', { reason: result.reason, summaryKey: result.summaryKey });
+      log.info(ref.continuation ? 'continuation skipped' : 'skipped: already processed', { reason: result.reason, summaryKey: result.summaryKey });
+      if (ref.continuation) deps.metrics?.addMetric('ContinuationsSkipped', MetricUnit.Count, 1);
+      return result;
+    }
+    if (result.outcome === 'continued' || result.outcome === 'handed-over') {
+      log.info(result.outcome === 'continued' ? "stopped at the invocation's deadline; checkpointed, the next invocation goes on" : 'a checkpoint of this object exists: handed over to it', { ...result });
+      deps.metrics?.addMetric('Continuations', MetricUnit.Count, 1);
       return result;
     }
     const { summary } = result;
@@ -145,14 +189,6 @@ async function processOne(deps: HandlerDeps, ref: ObjectRef, stopReading: AbortS
     log.error('processing failed; the message will be retried', { error: err as Error });
     throw err;
   }
-}
-
-/** `err` or the first error of its `cause` chain that is a `type` (at most 8 deep). */
-export function causeOfType<T extends Error>(err: unknown, type: abstract new (...args: never[]) => T): T | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof type) return e;
-  }
-  return undefined;
 }
 
 function parseBody(record: SQSRecord): unknown {

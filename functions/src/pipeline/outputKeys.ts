@@ -15,6 +15,8 @@ export interface OutputKeys {
   report: string;
   /** The n-th gzip NDJSON part of error records (0-based). */
   errorsPart: (n: number) => string;
+  /** Where an object continued past its deadline keeps its checkpoint (see `Checkpoint`); deleted after the final summary. */
+  checkpoint: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export function outputKeys(outputPrefix: string, ref: ObjectRef): OutputKeys {
     summary: `${outputPrefix}summaries/${key}.json`,
     report: `${outputPrefix}summaries/${key}.html`,
     errorsPart: (n) => `${outputPrefix}errors/${key}/part-${String(n).padStart(5, '0')}.ndjson.gz`,
+    checkpoint: `${outputPrefix}checkpoints/${key}.json`,
   };
 }
 

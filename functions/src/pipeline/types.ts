@@ -121,15 +121,50 @@ export interface Summary {
     errorParts: Array<{ key: string; records: number; bytes: number; storedBytes: number }>;
   };
   processing: {
+    /** When processing started: the first invocation's start for a continued object. */
     startedAt: string;
+    /** Processing time, summed over the invocations (the time between them, in the queue, is not counted). */
     durationMs: number;
     /** Decompressed megabytes (10^6 bytes) per second. */
     mbPerSec: number;
     /** Peak resident memory of the process so far, MiB. */
     peakRssMiB: number;
-    /** Lambda invocations spent on this object (1: an object is processed within one invocation). */
+    /** Lambda invocations spent on this object: 1, or more when it was continued past a deadline (README, "Continuation"). */
     invocations: number;
     /** GetObject bodies resumed with a Range request after a cut or a stall (at most 5 per object). */
     resumes: number;
   };
+}
+
+/** Version of the checkpoint JSON layout; a checkpoint of another version is not resumed (the object restarts). */
+export const CHECKPOINT_SCHEMA = 'logsieve.checkpoint/1';
+
+/**
+ * What an invocation stopped at its deadline saves under `<outputPrefix>checkpoints/<source key>.json`
+ * (see README, "Continuation"), and the next invocation resumes from. Written only with S3
+ * conditional writes (If-None-Match: * to create, If-Match its ETag to replace), so that two
+ * invocations never both move it on; deleted after the final summary.
+ */
+export interface Checkpoint<State = unknown> {
+  schema: typeof CHECKPOINT_SCHEMA;
+  /** The version being read: a resume reads it with If-Match on `etag` (or by `versionId`), else restarts from byte 0. */
+  source: { bucket: string; key: string; etag?: string; versionId?: string; size?: number };
+  /** Invocations that saved their work here (0: a claim or a restart, nothing read yet). */
+  sequence: number;
+  /** When it was written. Unclaimed for longer than one invocation's time, it is orphaned (its message was lost) and any message for the object may take it. */
+  savedAt: string;
+  /** The token of the continuation message sent for it: that message goes on; another one (stale, a duplicate of an older one) does not, unless it is orphaned. */
+  token?: string;
+  /** Error parts written so far, in order; the next invocation writes part number `parts.length`. */
+  parts: Array<{ key: string; records: number; bytes: number; storedBytes: number }>;
+  /** Where the last saved invocation stopped, for people and logs (the engine's own state is in `state`). */
+  position?: { bytesIn: number; bytesOut: number; lines: number };
+  processing: { startedAt: string; durationMs: number; resumes: number };
+  /**
+   * Set while an invocation works from this checkpoint: until its timeout has passed, another
+   * invocation (a duplicate message) leaves the object alone.
+   */
+  lease?: { owner: string; until: string };
+  /** The analysis engine's partial state (`Analysis.checkpoint`); absent at sequence 0. */
+  state?: State;
 }

@@ -14,7 +14,25 @@ describe('loadConfig', () => {
       forceReprocess: false,
       rollups: true,
       rules: parseRules({}),
+      continuation: true,
+      continuationQueueUrl: undefined,
+      maxInvocations: 100,
+      deadlineMarginMs: undefined,
     });
+  });
+
+  it('reads the continuation settings, and refuses bad ones naming the variable', () => {
+    const config = loadConfig({
+      LOGSIEVE_OUTPUT_BUCKET: 'out-bucket',
+      LOGSIEVE_CONTINUATION: 'false',
+      LOGSIEVE_CONTINUATION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/logs',
+      LOGSIEVE_MAX_INVOCATIONS: '7',
+      LOGSIEVE_DEADLINE_MARGIN_MS: '250',
+    });
+    expect(config).toMatchObject({ continuation: false, continuationQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/logs', maxInvocations: 7, deadlineMarginMs: 250 });
+    expect(() => loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'out-bucket', LOGSIEVE_CONTINUATION_QUEUE_URL: 'my-queue' })).toThrow(/LOGSIEVE_CONTINUATION_QUEUE_URL: expected an SQS queue URL/);
+    expect(() => loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'out-bucket', LOGSIEVE_MAX_INVOCATIONS: '1' })).toThrow(/LOGSIEVE_MAX_INVOCATIONS: expected an integer from 2 to 10000, got "1"/);
+    expect(() => loadConfig({ LOGSIEVE_OUTPUT_BUCKET: 'out-bucket', LOGSIEVE_DEADLINE_MARGIN_MS: '5' })).toThrow(/LOGSIEVE_DEADLINE_MARGIN_MS: expected an integer from 100 to 600000/);
   });
 
   it('reads every setting and adds the trailing slash to the prefix', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnrecognisedEventError } from '../../../functions/src/events/errors.js';
+import { continuationMessage } from '../../../functions/src/events/continuationMessage.js';
+import { ContinuationMessageError, UnrecognisedEventError } from '../../../functions/src/events/errors.js';
 import { triggerContent } from '../../../functions/src/events/triggerContent.js';
 
 const s3Record = (key: string, eventName = 'ObjectCreated:Put') => ({
@@ -10,6 +11,40 @@ const s3Record = (key: string, eventName = 'ObjectCreated:Put') => ({
 });
 
 describe('triggerContent', () => {
+  describe('continuation messages', () => {
+    const message = continuationMessage({ bucket: 'logs', key: 'a b/x.log', etag: 'abc', versionId: 'v2' }, 'logsieve/checkpoints/a b/x.log.json', 3);
+
+    it('reads a continuation message back into its ref, key as written (not URL-encoded)', () => {
+      expect(triggerContent(JSON.parse(JSON.stringify(message)), 'm-1')).toEqual({
+        refs: [{ bucket: 'logs', key: 'a b/x.log', etag: 'abc', versionId: 'v2', continuation: { checkpointKey: 'logsieve/checkpoints/a b/x.log.json', sequence: 3 } }],
+        ignored: [],
+      });
+    });
+
+    it.each([
+      [{ logsieve: 'continuation/2' }, 'logsieve', /must be "continuation\/1", got "continuation\/2"/],
+      [{ bucket: '' }, 'bucket', /bucket must be a non-empty string, got ""/],
+      [{ key: 7 }, 'key', /key must be a non-empty string, got 7/],
+      [{ checkpointKey: undefined }, 'checkpointKey', /checkpointKey must be a non-empty string/],
+      [{ sequence: -1 }, 'sequence', /sequence must be an integer ≥ 0, got -1/],
+      [{ sequence: '2' }, 'sequence', /sequence must be an integer ≥ 0, got "2"/],
+      [{ etag: 5 }, 'etag', /etag must be a non-empty string, got 5/],
+    ])('refuses a bad one with a typed error naming the field (%j)', (change, field, text) => {
+      const bad = { ...message, ...change };
+      let caught: unknown;
+      try {
+        triggerContent(bad, 'm-2');
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(ContinuationMessageError);
+      expect((caught as ContinuationMessageError).field).toBe(field);
+      expect((caught as ContinuationMessageError).messageId).toBe('m-2');
+      expect((caught as Error).message).toMatch(/^continuation message m-2: /);
+      expect((caught as Error).message).toMatch(text);
+    });
+  });
+
   it('reads S3 notification records and URL-decodes their keys', () => {
     expect(triggerContent({ Records: [s3Record('a/my+app%C3%A9.log')] })).toEqual({
       refs: [{ bucket: 'logs', key: 'a/my appé.log', size: 42, etag: '0123abcd', versionId: 'v1' }],

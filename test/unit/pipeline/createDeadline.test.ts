@@ -21,6 +21,16 @@ describe('createDeadline', () => {
     expect((deadline.signal.reason as Error).message).toMatch(/^the invocation's deadline \(\d+ s before the function's timeout.*raise the function timeout/);
   });
 
+  it('a fixed margin (LOGSIEVE_DEADLINE_MARGIN_MS) replaces the computed one', () => {
+    const deadline = createDeadline(1_000, 200);
+    expect(deadline.marginMs).toBe(200);
+    vi.advanceTimersByTime(799);
+    expect(deadline.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(() => createDeadline(1_000, -5)).toThrow(/marginMs must be a finite number/);
+  });
+
   it('with less time left than the margin, fires at once', () => {
     const deadline = createDeadline(3_000);
     vi.advanceTimersByTime(0);
