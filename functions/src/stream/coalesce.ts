@@ -1,4 +1,8 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { StreamOptionError } from './errors.js';
+
+const NOT_READY: unique symbol = Symbol('not ready');
 
 /**
  * Joins small chunks of a byte stream into chunks of at least `minBytes` (the last one may be
@@ -9,6 +13,9 @@ import { StreamOptionError } from './errors.js';
  * quarter of a millisecond and then waits for the main thread to hand it the next one (so inflate
  * stopped whenever the parser was busy), and through the line stage, where each chunk boundary
  * splits a line. Joined, the pipeline sees a few hundred KiB at a time.
+ *
+ * Only what is ready is joined: when the next read has not arrived by the next event-loop turn (a slow or
+ * stalled body), the bytes held are handed on at once, so a stall never keeps read bytes from the stages after.
  *
  * Memory: at most `minBytes` plus one source chunk held. Bytes held when the source fails are
  * handed on before its error, so nothing read is lost; breaking out of the loop returns the source.
@@ -31,7 +38,15 @@ export async function* coalesce(source: AsyncIterable<Uint8Array>, minBytes: num
     for (;;) {
       let result: IteratorResult<Uint8Array>;
       try {
-        result = await iterator.next();
+        const next = iterator.next();
+        // Held bytes never wait on a slow source: when the next read is not ready within this turn, they go on now.
+        const ready = held === 0 ? await next : await Promise.race([next, nextTurn().then((): typeof NOT_READY => NOT_READY)]);
+        if (ready === NOT_READY) {
+          yield take();
+          result = await next;
+        } else {
+          result = ready;
+        }
       } catch (error) {
         finished = true;
         if (held > 0) yield take();

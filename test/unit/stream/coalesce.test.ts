@@ -48,6 +48,22 @@ describe('coalesce', () => {
     expect(probe.exhausted).toBe(false);
   });
 
+  it('hands on what it holds when the source stalls, instead of waiting for minBytes', async () => {
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    async function* source(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('abc');
+      await stalled;
+      yield Buffer.from('def');
+    }
+    const iterator = coalesce(source(), 1_000)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(Buffer.from(first.value as Uint8Array).toString()).toBe('abc');
+    release();
+    expect(Buffer.from((await iterator.next()).value as Uint8Array).toString()).toBe('def');
+    expect((await iterator.next()).done).toBe(true);
+  });
+
   it('refuses a bad minBytes, naming it', async () => {
     await expect(collect(coalesce(fromChunks(['a']), 0))).rejects.toThrow(StreamOptionError);
     await expect(collect(coalesce(fromChunks(['a']), 0))).rejects.toThrow(/minBytes/);
