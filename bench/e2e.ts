@@ -38,6 +38,7 @@ import { REPO_ROOT } from '../dev/localstack/constants.js';
 import { LOCAL_AWS } from '../dev/local/localClients.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 import { ensureFirehoseLogFile } from '../dev/local/generateFirehoseLogs.js';
+import { runJsonChild } from './runJsonChild.js';
 
 // This process's own S3 client would print the SDK's Node-version notice.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -102,19 +103,7 @@ const say = (m: string): void => void process.stderr.write(`[bench:e2e] ${m}\n`)
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** Runs `node bench/e2eChild.mjs …args` (no tsx) and resolves to the JSON line it printed last. */
-function runChild<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CHILD, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const line = out.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`${args.join(' ')}: child exited ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line) as T);
-    });
-  });
-}
+const runChild = <T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> => runJsonChild<T>(CHILD, args, env, []);
 
 async function prepareCases(names: readonly CaseName[], sizeMB: number): Promise<BenchCase[]> {
   const dir = 'bench/.data';

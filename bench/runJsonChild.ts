@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 
 /**
- * Runs `node --import tsx <script> …args` in a fresh process (clean heap and peak RSS) with `env`,
+ * Runs `node --import tsx <script> …args` (or `nodeArgs` in place of `--import tsx`) in a fresh process (clean heap and peak RSS) with `env`,
  * stderr passed through, and resolves to the JSON object the child printed last on stdout.
  *
  * @example const result = await runJsonChild<ChildResult>(SELF, ['--child', 'drain'], { ...process.env });
  */
-export function runJsonChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<T> {
+export function runJsonChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = ['--import', 'tsx']): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
     proc.on('error', reject);

@@ -1,6 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { createLogger, createS3Client } from '../src/containerClients.js';
 import { loadRollupConfig } from '../src/config/loadRollupConfig.js';
 import { RollupRunError } from '../src/rollup/errors.js';
 import { publishChange } from '../src/rollup/publishChange.js';
@@ -9,11 +8,8 @@ import { runRollups } from '../src/rollup/runRollups.js';
 
 // Built once per container: a bad setting fails the cold start with the variable's name.
 const config = loadRollupConfig(process.env);
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'logsieve' });
-const s3 = new S3Client({
-  forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
-  requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
-});
+const logger = createLogger();
+const s3 = createS3Client();
 // Endpoint, region and credentials from the environment as for S3 (AWS_ENDPOINT_URL: LocalStack);
 // each attempt bounded by 5 s to connect and 10 s without an answer, the SDK's 3 attempts.
 const publish = config.events
