@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3_REQUEST_TIMEOUTS } from '../../functions/src/stream/constants.js';
 import { LOCAL_AWS } from './localClients.js';
 
 /** Clients for the endpoint the environment names, and that endpoint (undefined: AWS itself). */
@@ -24,16 +25,17 @@ export function endpointFromEnv(env: Record<string, string | undefined>): string
  * S3 and SQS clients as the CLI builds them: against `endpoint` (or the one from the environment)
  * with path-style buckets, LocalStack's dummy credentials and region filled in where the
  * environment has none (LocalStack accepts any); against AWS with the SDK's usual credential chain.
+ * S3 has the function's timeouts (S3_REQUEST_TIMEOUTS), so a stalled request is retried, never waited on forever.
  *
  * @example const { s3, sqs } = clientsFromEnv(process.env);
  */
 export function clientsFromEnv(env: Record<string, string | undefined>, endpoint = endpointFromEnv(env)): EnvClients {
-  if (!endpoint) return { s3: new S3Client({}), sqs: new SQSClient({}), endpoint };
+  if (!endpoint) return { s3: new S3Client({ requestHandler: { ...S3_REQUEST_TIMEOUTS } }), sqs: new SQSClient({}), endpoint };
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || LOCAL_AWS.region;
   // Only when the environment has no keys: real ones (or a profile) are left to the SDK's chain.
   const credentials = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE ? {} : { credentials: LOCAL_AWS.credentials };
   return {
-    s3: new S3Client({ region, endpoint, forcePathStyle: true, ...credentials }),
+    s3: new S3Client({ region, endpoint, forcePathStyle: true, requestHandler: { ...S3_REQUEST_TIMEOUTS }, ...credentials }),
     sqs: new SQSClient({ region, endpoint, ...credentials }),
     endpoint,
   };

@@ -2,6 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
+import { S3_REQUEST_TIMEOUTS } from './stream/constants.js';
+
 const service = (): string => process.env.POWERTOOLS_SERVICE_NAME ?? 'logsieve';
 
 /** The Powertools logger of a function, named by POWERTOOLS_SERVICE_NAME (default `logsieve`). */
@@ -13,12 +15,12 @@ export const createMetrics = (): Metrics =>
 
 /**
  * The S3 client of a function, built once per container. A custom endpoint (LocalStack) serves
- * buckets by path, not by virtual host. Timeouts bound a request that never answers (5 s to
- * connect, 30 s of socket silence); the reader resumes a body that is cut or stalls
+ * buckets by path, not by virtual host. Timeouts (S3_REQUEST_TIMEOUTS) bound a request that never
+ * answers; the reader resumes a body that is cut or stalls
  * (functions/src/stream/resumeBody.ts).
  */
 export const createS3Client = (): S3Client =>
   new S3Client({
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
-    requestHandler: { connectionTimeout: 5_000, socketTimeout: 30_000 },
+    requestHandler: { ...S3_REQUEST_TIMEOUTS },
   });

@@ -85,3 +85,10 @@ export const Byte = {
   LF: 0x0a,
   CR: 0x0d,
 } as const;
+
+/**
+ * Timeouts of every S3 client this project builds (function, CLI): 5 s to connect, 30 s of socket
+ * silence. Without them a request that a server accepts and never answers waits forever; with them
+ * the SDK retries the call, and a body that stalls mid-read is resumed (resumeBody.ts).
+ */
+export const S3_REQUEST_TIMEOUTS = { connectionTimeout: 5_000, socketTimeout: 30_000 } as const;
