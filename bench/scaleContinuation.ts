@@ -2,7 +2,10 @@
  * The continuation section of `npm run bench:scale` (issue 16): `continuationOverhead`, the wall
  * time of one plain object processed over 4 invocations against 1, in the same run.
  *
- * Both cases run `processObject` in this process against LocalStack S3, as the handler calls it.
+ * Every case runs `processObject` in this process against LocalStack S3, as the handler calls it.
+ * The single invocation runs twice a round: as deployed (a deadline that never fires, a continuation
+ * sender and a lease: the baseline of `continuationOverhead`) and with none of them, as the CLI runs
+ * it (`armedDeadlineCost` is the first against the second: what being continuable costs).
  * The 4-invocation case stops the first three at 0.7 of a quarter of the single pass's time after their own
  * start (the deadline, as `stopReading`) and lets the fourth read to the end, so that it is exactly 4
  * invocations whatever the machine: each stop writes its part and the checkpoint (conditional PUTs),
@@ -60,29 +63,41 @@ export async function continuationOverhead(options: ContinuationOverheadOptions)
   }
   const ref: ObjectRef = { bucket: BUCKET, key };
   const single: number[] = [];
+  const singleBare: number[] = [];
   const continued: number[] = [];
   const ratios: number[] = [];
+  const armedRatios: number[] = [];
   let records = 0;
   for (let r = 0; r < runs; r++) {
-    const one = await timed(() => singlePass(s3, ref, `single-${r}/`));
+    // The two single passes swap places every round, so that neither is always the one after the continued run.
+    const bareFirst = r % 2 === 0;
+    const first = await timed(() => singlePass(s3, ref, `single-${r}-a/`, !bareFirst));
+    const second = await timed(() => singlePass(s3, ref, `single-${r}-b/`, bareFirst));
+    const [bare, one] = bareFirst ? [first, second] : [second, first];
     // Each of the first 3 stops after 0.7 of a quarter of the single pass: on a shared machine a slice of exactly a
     // quarter can outlast what is left of the object, and the third invocation then finishes instead of stopping.
     const four = await timed(() => fourPasses(s3, ref, `continued-${r}/`, (0.7 * one.ms) / INVOCATIONS));
     if (one.result.records !== four.result.records) throw new Error(`continued run found ${four.result.records} records, the single pass ${one.result.records}`);
     records = one.result.records;
     single.push(one.ms);
+    singleBare.push(bare.ms);
     continued.push(four.ms);
     ratios.push(four.ms / one.ms);
-    say(`round ${r + 1}/${runs}: 1 invocation ${one.ms.toFixed(0)} ms, ${INVOCATIONS} invocations ${four.ms.toFixed(0)} ms (${four.result.invocations} counted), ratio ${(four.ms / one.ms).toFixed(3)}`);
+    armedRatios.push(one.ms / bare.ms);
+    say(`round ${r + 1}/${runs}: 1 invocation ${one.ms.toFixed(0)} ms (${bare.ms.toFixed(0)} ms with no deadline), ${INVOCATIONS} invocations ${four.ms.toFixed(0)} ms (${four.result.invocations} counted), ratio ${(four.ms / one.ms).toFixed(3)}`);
   }
   s3.destroy();
   console.log(`\ncontinuation, ${sizeMiB} MiB plain, ${records} records      median wall`);
-  console.log(`1 invocation                                 ${median(single).toFixed(0).padStart(8)} ms`);
+  console.log(`1 invocation, no deadline                    ${median(singleBare).toFixed(0).padStart(8)} ms`);
+  console.log(`1 invocation, deadline armed (as deployed)   ${median(single).toFixed(0).padStart(8)} ms`);
   console.log(`${INVOCATIONS} invocations (3 stops, checkpoints, resumes) ${median(continued).toFixed(0).padStart(8)} ms`);
   console.log(`overhead, median of each round's ratio: ${median(ratios).toFixed(3)} (target ≤ 1.10)`);
+  console.log(`the armed deadline against none, median ratio: ${median(armedRatios).toFixed(3)}`);
   return {
     continuationOverhead: Number(median(ratios).toFixed(3)),
     continuationSingleMs: Math.round(median(single)),
+    continuationSingleNoDeadlineMs: Math.round(median(singleBare)),
+    armedDeadlineCost: Number(median(armedRatios).toFixed(3)),
     continuationFourMs: Math.round(median(continued)),
     continuationSizeMiB: sizeMiB,
   };
@@ -100,8 +115,19 @@ function depsFor(s3: S3Client, prefix: string): { s3: S3Client; config: ReturnTy
   return { s3, config };
 }
 
-async function singlePass(s3: S3Client, ref: ObjectRef, prefix: string): Promise<{ records: number; invocations: number }> {
-  const result = await processObject(depsFor(s3, prefix), ref);
+/**
+ * The object in one invocation. `armed`: as the deployed function runs it, with a deadline (here one
+ * that never fires), a continuation sender and a lease, so that it could stop and continue; else
+ * with none of them, as the CLI runs it.
+ */
+async function singlePass(s3: S3Client, ref: ObjectRef, prefix: string, armed: boolean): Promise<{ records: number; invocations: number }> {
+  const result = await processObject(depsFor(s3, prefix), ref, armed ? {
+    stopReading: new AbortController().signal,
+    continuation: async () => {
+      throw new Error('a single pass must not continue');
+    },
+    lease: { owner: 'bench-single', untilMs: Date.now() + 3_600_000, lengthMs: 3_600_000 },
+  } : {});
   return complete(result);
 }
 
