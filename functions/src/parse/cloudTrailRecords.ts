@@ -7,7 +7,7 @@ import { CloudTrailParseError, ParseOptionsError } from './errors.js';
 import { classifyJsonObject } from './formats/classifyJsonObject.js';
 import { rankToLevel } from './formats/levelRank.js';
 import { parseRules } from './parseRules.js';
-import type { ErrorClass, ErrorRecord, RecordOptions } from './types.js';
+import type { ErrorClass, ErrorRecord, ParseStats, RecordOptions } from './types.js';
 
 const DEFAULT_RULES = parseRules({});
 // TokenType values of @streamparser/json (a const enum in its typings).
@@ -41,21 +41,53 @@ export async function* cloudTrailRecords(
   if (typeof options.source?.bucket !== 'string' || typeof options.source?.key !== 'string') {
     throw new ParseOptionsError('options.source', 'an object { bucket: string, key: string }', options.source);
   }
-  const rules = options.rules ?? DEFAULT_RULES;
+  const context = { bucket: options.source.bucket, key: options.source.key };
+  const parser = createCloudTrailParser(options);
+  let consumed = 0;
+  for await (const chunk of bytes) {
+    options.signal?.throwIfAborted();
+    if (parser.ended) break; // the document ended; trailing bytes are ignored
+    parser.write(chunk);
+    consumed += chunk.length;
+    if (parser.failure !== undefined) throw new CloudTrailParseError('invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: parser.failure });
+    const out = parser.take();
+    if (out.length > 0) yield out;
+  }
+  options.signal?.throwIfAborted();
+  parser.end();
+  if (parser.failure !== undefined) throw new CloudTrailParseError('truncated or invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: parser.failure });
+  if (!parser.sawRecords && consumed > 0) {
+    throw new CloudTrailParseError('not a CloudTrail document: no top-level "Records" array', { ...context, byteOffset: 0 });
+  }
+  const out = parser.take();
+  if (out.length > 0) yield out;
+}
+
+/** The push parser under {@link cloudTrailRecords}: bytes in, the error records of completed events out. */
+interface CloudTrailParser {
+  write(chunk: Uint8Array): void;
+  /** Ends both halves; a cut token or structure becomes `failure`. */
+  end(): void;
+  /** The error records built since the last call. */
+  take(): ErrorRecord[];
+  /** The first error of the tokenizer or the token parser (their default onError would throw from inside write()). */
+  readonly failure: unknown;
+  readonly ended: boolean;
+  /** Whether a top-level `Records` array was opened. */
+  readonly sawRecords: boolean;
+}
+
+function createCloudTrailParser(options: CloudTrailOptions): CloudTrailParser {
   const stats = options.stats ?? createParseStats();
   stats.format = 'cloudtrail';
-  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups, grouper: options.grouper });
-  const minRank = LEVEL_RANK[rules.minLevel];
-  const allowed = new Set<ErrorClass>(rules.errorClasses);
-  const everything = rules.minLevel === 'any';
-  const context = { bucket: options.source.bucket, key: options.source.key };
-
+  const classify = createEventClassifier(options, stats);
   let out: ErrorRecord[] = [];
   let depth = 0;
   let recordStart = 0;
   let index = 0;
   let sawRecords = false;
   let topKey = '';
+  let failure: unknown;
 
   const tokenizer = new Tokenizer();
   // Only elements of the top-level Records array are emitted; keepStack false lets each go after use.
@@ -86,14 +118,58 @@ export async function* cloudTrailRecords(
       return;
     }
     try {
-      const record = classify(value as Record<string, unknown>);
+      const record = classify(value as Record<string, unknown>, index, recordStart);
       if (record) out.push(record);
     } catch (error) {
       // One event that cannot be built must not sink the document.
       countParseFailure(stats, index, `building the record failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const classify = (value: Record<string, unknown>): ErrorRecord | null => {
+  tokenizer.onError = (err) => {
+    failure ??= err;
+  };
+  tokenParser.onError = (err) => {
+    failure ??= err;
+  };
+  return {
+    write: (chunk) => tokenizer.write(chunk),
+    end() {
+      // Both halves must be ended: the tokenizer catches a cut token, the token parser a cut structure.
+      try {
+        if (!tokenizer.isEnded) tokenizer.end();
+        if (!tokenParser.isEnded) tokenParser.end();
+      } catch (cause) {
+        failure ??= cause;
+      }
+    },
+    take() {
+      const taken = out;
+      out = [];
+      return taken;
+    },
+    get failure() {
+      return failure;
+    },
+    get ended() {
+      return tokenParser.isEnded;
+    },
+    get sawRecords() {
+      return sawRecords;
+    },
+  };
+}
+
+/**
+ * Classifies one CloudTrail event (`errorCode` present, or a failed ConsoleLogin), counts its level
+ * and class, and builds its error record when the rules keep it (else null).
+ */
+function createEventClassifier(options: CloudTrailOptions, stats: ParseStats): (value: Record<string, unknown>, index: number, byteOffset: number) => ErrorRecord | null {
+  const rules = options.rules ?? DEFAULT_RULES;
+  const build = createRecordBuilder({ source: options.source, rules, stats, groups: options.groups, grouper: options.grouper });
+  const minRank = LEVEL_RANK[rules.minLevel];
+  const allowed = new Set<ErrorClass>(rules.errorClasses);
+  const everything = rules.minLevel === 'any';
+  return (value, index, byteOffset) => {
     const { rank: r, ...parsed } = classifyJsonObject(value);
     const cls = parsed.class;
     let rank = r;
@@ -104,7 +180,7 @@ export async function* cloudTrailRecords(
     return build({
       firstLine: index,
       lastLine: index,
-      byteOffset: recordStart,
+      byteOffset,
       text: JSON.stringify(value),
       level: rankToLevel(rank) ?? 'none',
       cls,
@@ -113,38 +189,4 @@ export async function* cloudTrailRecords(
       truncated: false,
     });
   };
-  // The default onError would throw from inside write(); collect it and throw with context instead.
-  let failure: unknown;
-  tokenizer.onError = (err) => {
-    failure ??= err;
-  };
-  tokenParser.onError = (err) => {
-    failure ??= err;
-  };
-
-  let consumed = 0;
-  for await (const chunk of bytes) {
-    options.signal?.throwIfAborted();
-    if (tokenParser.isEnded) break; // the document ended; trailing bytes are ignored
-    tokenizer.write(chunk);
-    consumed += chunk.length;
-    if (failure !== undefined) throw new CloudTrailParseError('invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: failure });
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
-  }
-  options.signal?.throwIfAborted();
-  // Both halves must be ended: the tokenizer catches a cut token, the token parser a cut structure.
-  try {
-    if (!tokenizer.isEnded) tokenizer.end();
-    if (!tokenParser.isEnded) tokenParser.end();
-  } catch (cause) {
-    failure ??= cause;
-  }
-  if (failure !== undefined) throw new CloudTrailParseError('truncated or invalid CloudTrail JSON', { ...context, byteOffset: consumed }, { cause: failure });
-  if (!sawRecords && consumed > 0) {
-    throw new CloudTrailParseError('not a CloudTrail document: no top-level "Records" array', { ...context, byteOffset: 0 });
-  }
-  if (out.length > 0) yield out;
 }
