@@ -61,11 +61,7 @@ export function createRecordBuilder(options: {
   let histogramKeys = Object.keys(stats.errorsPerMinute).length;
 
   return (event) => {
-    if (rules.include.length > 0 && !rules.include.some((re) => re.test(event.text))) {
-      stats.excluded++;
-      return null;
-    }
-    if (rules.exclude.some((re) => re.test(event.text))) {
+    if (isExcluded(event.text, rules)) {
       stats.excluded++;
       return null;
     }
@@ -83,38 +79,13 @@ export function createRecordBuilder(options: {
     const messageHead = head(event.parsed.message, rules.maxMessageChars);
     let message = cleanRaw && kept.includes(messageHead) ? messageHead : scrub(messageHead);
     if (message.length > rules.maxMessageChars) message = message.slice(0, rules.maxMessageChars);
-    const fields: Record<string, FieldValue> = {};
-    for (const k in event.parsed.fields) {
-      const v = event.parsed.fields[k]!;
-      // A parsed field has lost its `key=` context (logfmt `password=x`), so its name decides.
-      const byName = v === null || typeof v === 'boolean' ? undefined : secretFieldKind(k, rules.redaction);
-      if (byName !== undefined && !isNotSecret(String(v))) {
-        count(byName);
-        fields[k] = `[REDACTED:${byName}]`;
-      } else if (typeof v === 'string') fields[k] = capUtf8(scrub(head(v, rules.maxMessageChars)), rules.maxMessageChars);
-      else if (typeof v === 'number' && v >= 1e12) {
-        // A long number may be a card number (logfmt `pan=4111…`): it is a string once redacted.
-        const text = String(v);
-        const redacted = redactor(text, count);
-        fields[k] = redacted === text ? v : redacted;
-      } else fields[k] = v;
-    }
-    const origin = event.origin;
-    if (origin !== undefined) {
-      // The envelope's fields are not in the text; they win over a same-named field of the message.
-      for (const k in origin.fields) fields[k] = capUtf8(redactor(origin.fields[k]!, count), rules.maxMessageChars);
-    }
+    const fields = redactFields(event.parsed.fields, event.origin, rules, redactor, count);
     const template = event.parsed.template === undefined ? undefined : scrub(event.parsed.template);
     // The group's id now: a learned cluster's template may still gain placeholders later, and the
     // summary lists this id among the group's aliases when it does.
     const group = grouper.group(message, event.cls, template);
     const groupId = group.groupId;
-    // The line's own time, unless it had to guess the year and the envelope knows the time exactly.
-    const parsedTime = event.parsed.timestamp;
-    const originTime = origin?.timestamp != null ? isoOfEpochMs(origin.timestamp) : null;
-    const guessed = event.parsed.yearInferred === true;
-    const timestamp = parsedTime !== null && !guessed ? parsedTime : originTime ?? parsedTime;
-    if (guessed && timestamp !== null && timestamp === parsedTime && originTime === null) stats.yearsInferred++;
+    const timestamp = eventTimestamp(event, stats);
     const record: ErrorRecord = {
       schema: ERROR_RECORD_SCHEMA,
       source: sourceCopy,
@@ -132,22 +103,81 @@ export function createRecordBuilder(options: {
       truncated: event.truncated || kept !== event.text || raw.length !== redacted.length,
     };
     stats.records++;
-    const ts = record.timestamp;
-    if (ts !== null) {
-      // Two strings, so at most two regions kept: not worth a copy per record of a sorted log.
-      if (stats.timeRange.min === null || ts < stats.timeRange.min) stats.timeRange.min = ts;
-      if (stats.timeRange.max === null || ts > stats.timeRange.max) stats.timeRange.max = ts;
-      const minute = ts.slice(0, 16);
-      const current = stats.errorsPerMinute[minute];
-      if (current !== undefined) stats.errorsPerMinute[minute] = current + 1;
-      else if (histogramKeys < HISTOGRAM_MAX_BUCKETS) {
-        stats.errorsPerMinute[detached(minute)] = 1;
-        histogramKeys++;
-      } else stats.histogramOverflow++;
-    }
+    if (timestamp !== null && countMinute(stats, timestamp, histogramKeys)) histogramKeys++;
     groups?.add(record, group);
     return record;
   };
+}
+
+/** Whether `include` (when given) misses the text or `exclude` matches it. */
+function isExcluded(text: string, rules: Rules): boolean {
+  return (rules.include.length > 0 && !rules.include.some((re) => re.test(text))) || rules.exclude.some((re) => re.test(text));
+}
+
+/**
+ * The record's fields: the parsed ones redacted (by name, since a parsed field has lost its `key=`
+ * context, and by value) and capped, then the envelope's, which win over a same-named one.
+ */
+function redactFields(
+  parsed: Record<string, FieldValue>,
+  origin: LineOrigin | undefined,
+  rules: Rules,
+  redactor: ReturnType<typeof createRedactor>,
+  count: (kind: RedactionKind) => void,
+): Record<string, FieldValue> {
+  const fields: Record<string, FieldValue> = {};
+  for (const k in parsed) {
+    const v = parsed[k]!;
+    // A parsed field has lost its `key=` context (logfmt `password=x`), so its name decides.
+    const byName = v === null || typeof v === 'boolean' ? undefined : secretFieldKind(k, rules.redaction);
+    if (byName !== undefined && !isNotSecret(String(v))) {
+      count(byName);
+      fields[k] = `[REDACTED:${byName}]`;
+    } else if (typeof v === 'string') fields[k] = capUtf8(redactor(head(v, rules.maxMessageChars), count), rules.maxMessageChars);
+    else if (typeof v === 'number' && v >= 1e12) {
+      // A long number may be a card number (logfmt `pan=4111…`): it is a string once redacted.
+      const text = String(v);
+      const redacted = redactor(text, count);
+      fields[k] = redacted === text ? v : redacted;
+    } else fields[k] = v;
+  }
+  if (origin !== undefined) {
+    // The envelope's fields are not in the text; they win over a same-named field of the message.
+    for (const k in origin.fields) fields[k] = capUtf8(redactor(origin.fields[k]!, count), rules.maxMessageChars);
+  }
+  return fields;
+}
+
+/** The line's own time, unless it had to guess the year and the envelope knows the time exactly; counts a guessed year kept. */
+function eventTimestamp(event: EventInput, stats: ParseStats): string | null {
+  const parsedTime = event.parsed.timestamp;
+  const originTime = event.origin?.timestamp != null ? isoOfEpochMs(event.origin.timestamp) : null;
+  const guessed = event.parsed.yearInferred === true;
+  const timestamp = parsedTime !== null && !guessed ? parsedTime : originTime ?? parsedTime;
+  if (guessed && timestamp !== null && timestamp === parsedTime && originTime === null) stats.yearsInferred++;
+  return timestamp;
+}
+
+/**
+ * Widens the time range to `ts` and counts it in its minute of the histogram (at most
+ * HISTOGRAM_MAX_BUCKETS minutes; past them, `histogramOverflow`). True when a new minute was added.
+ */
+function countMinute(stats: ParseStats, ts: string, minutes: number): boolean {
+  // Two strings, so at most two regions kept: not worth a copy per record of a sorted log.
+  if (stats.timeRange.min === null || ts < stats.timeRange.min) stats.timeRange.min = ts;
+  if (stats.timeRange.max === null || ts > stats.timeRange.max) stats.timeRange.max = ts;
+  const minute = ts.slice(0, 16);
+  const current = stats.errorsPerMinute[minute];
+  if (current !== undefined) {
+    stats.errorsPerMinute[minute] = current + 1;
+    return false;
+  }
+  if (minutes < HISTOGRAM_MAX_BUCKETS) {
+    stats.errorsPerMinute[detached(minute)] = 1;
+    return true;
+  }
+  stats.histogramOverflow++;
+  return false;
 }
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
