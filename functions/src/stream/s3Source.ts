@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 
 import { errorMessage, ObjectChangedError, S3ReadError, StreamOptionError } from './errors.js';
 import type { S3ReadErrorCode } from './errors.js';
@@ -61,13 +61,54 @@ export interface S3SourceOptions {
  */
 export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource> {
   validate(options);
+  const { bucket, key, versionId, signal } = options;
+  const context = { bucket, key, versionId };
+  const { body, response, contentLength, bodyLength } = await openBody(options);
+  const etag = response.ETag;
+  const resumable = resumeBody({
+    body,
+    // Without an ETag a resumed read could not prove it reads the same object: no resumes then.
+    maxResumes: etag === undefined ? 0 : options.maxResumes,
+    baseDelayMs: options.resumeBaseDelayMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    reopen: (bodyStart) => reopenBody(options, etag, (options.start ?? 0) + bodyStart),
+    contentLength: bodyLength,
+    context,
+    signal,
+    onResume: options.onResume,
+  });
+
+  return {
+    // Socket-sized reads (16–64 KiB) joined to 256 KiB: each chunk is a round trip through zlib's pool and the line stage.
+    bytes: coalesce(resumable, COALESCE_BYTES),
+    bucket,
+    key,
+    etag,
+    versionId: response.VersionId,
+    contentLength,
+    lastModified: response.LastModified,
+    get resumes(): number {
+      return resumable.resumes;
+    },
+    close(): void {
+      resumable.close();
+    },
+  };
+}
+
+/**
+ * The first GetObject (ranged from `start` when given, conditional on `ifMatch`): its Node stream
+ * body, checked (an ignored If-Match or a Content-Range other than asked destroys the body and
+ * throws), with the whole object's size and the body's own length.
+ */
+async function openBody(options: S3SourceOptions): Promise<{ body: Readable; response: GetObjectCommandOutput; contentLength: number | undefined; bodyLength: number | undefined }> {
   const { client, bucket, key, versionId, signal } = options;
   const context = { bucket, key, versionId };
   const base = options.start ?? 0;
   if (aborted(signal)) {
     throw new S3ReadError('Aborted before GetObject', { ...context, code: 'Aborted', cause: signal?.reason });
   }
-  let response;
+  let response: GetObjectCommandOutput;
   try {
     response = await client.send(
       new GetObjectCommand({
@@ -96,8 +137,7 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     body.destroy();
     throw new S3ReadError('Aborted after GetObject', { ...context, code: 'Aborted', cause: signal?.reason });
   }
-  const etag = response.ETag;
-  if (options.ifMatch !== undefined && etag !== options.ifMatch) {
+  if (options.ifMatch !== undefined && response.ETag !== options.ifMatch) {
     // A server that ignored If-Match must not hand another version's bytes on.
     body.destroy();
     throw new ObjectChangedError({ ...context, etag: options.ifMatch, bytesRead: base });
@@ -108,70 +148,44 @@ export async function s3Source(options: S3SourceOptions): Promise<S3ObjectSource
     throw new S3ReadError(`GetObject from byte ${base} answered Content-Range ${response.ContentRange ?? '(none)'}`, { ...context, code: 'Unknown' });
   }
   // The whole object's size; the body's own length is what the range holds.
-  const contentLength = ranged === undefined ? response.ContentLength : ranged.total;
-  const bodyLength = ranged === undefined ? response.ContentLength : ranged.length;
-
-  /** The rest of the same version from `bodyStart` bytes into the body: conditional on its ETag, checked against Content-Range. */
-  async function reopen(bodyStart: number): Promise<Readable> {
-    const start = base + bodyStart;
-    const range = { ...context, bytesRead: start };
-    let rest;
-    try {
-      rest = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=${start}-`, IfMatch: etag }),
-        signal === undefined ? {} : { abortSignal: signal },
-      );
-    } catch (error) {
-      const code = aborted(signal) ? 'Aborted' : codeOf(error);
-      if (code === 'ObjectChanged') throw new ObjectChangedError({ ...range, etag: etag!, cause: error });
-      throw new S3ReadError(`GetObject from byte ${start} failed: ${errorMessage(error)}`, { ...range, code, cause: error });
-    }
-    const restBody = rest.Body as unknown;
-    // A server that ignored If-Match or Range must not splice another version or offset in.
-    if (rest.ETag !== etag) {
-      destroyQuietly(restBody);
-      throw new ObjectChangedError({ ...range, etag: etag! });
-    }
-    if (!rest.ContentRange?.startsWith(`bytes ${start}-`)) {
-      destroyQuietly(restBody);
-      throw new S3ReadError(`GetObject from byte ${start} answered Content-Range ${rest.ContentRange ?? '(none)'}`, { ...range, code: 'Unknown' });
-    }
-    if (!(restBody instanceof Readable)) {
-      destroyQuietly(restBody);
-      throw new S3ReadError('GetObject returned no Node stream body', { ...range, code: 'NoBody' });
-    }
-    return restBody;
-  }
-
-  const resumable = resumeBody({
-    body,
-    // Without an ETag a resumed read could not prove it reads the same object: no resumes then.
-    maxResumes: etag === undefined ? 0 : options.maxResumes,
-    baseDelayMs: options.resumeBaseDelayMs,
-    idleTimeoutMs: options.idleTimeoutMs,
-    reopen,
-    contentLength: bodyLength,
-    context,
-    signal,
-    onResume: options.onResume,
-  });
-
   return {
-    // Socket-sized reads (16–64 KiB) joined to 256 KiB: each chunk is a round trip through zlib's pool and the line stage.
-    bytes: coalesce(resumable, COALESCE_BYTES),
-    bucket,
-    key,
-    etag,
-    versionId: response.VersionId,
-    contentLength,
-    lastModified: response.LastModified,
-    get resumes(): number {
-      return resumable.resumes;
-    },
-    close(): void {
-      resumable.close();
-    },
+    body,
+    response,
+    contentLength: ranged === undefined ? response.ContentLength : ranged.total,
+    bodyLength: ranged === undefined ? response.ContentLength : ranged.length,
   };
+}
+
+/** The rest of the same version from byte `start` of the object: conditional on its ETag, checked against Content-Range. */
+async function reopenBody(options: S3SourceOptions, etag: string | undefined, start: number): Promise<Readable> {
+  const { client, bucket, key, versionId, signal } = options;
+  const range = { bucket, key, versionId, bytesRead: start };
+  let rest;
+  try {
+    rest = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=${start}-`, IfMatch: etag }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+  } catch (error) {
+    const code = aborted(signal) ? 'Aborted' : codeOf(error);
+    if (code === 'ObjectChanged') throw new ObjectChangedError({ ...range, etag: etag!, cause: error });
+    throw new S3ReadError(`GetObject from byte ${start} failed: ${errorMessage(error)}`, { ...range, code, cause: error });
+  }
+  const restBody = rest.Body as unknown;
+  // A server that ignored If-Match or Range must not splice another version or offset in.
+  if (rest.ETag !== etag) {
+    destroyQuietly(restBody);
+    throw new ObjectChangedError({ ...range, etag: etag! });
+  }
+  if (!rest.ContentRange?.startsWith(`bytes ${start}-`)) {
+    destroyQuietly(restBody);
+    throw new S3ReadError(`GetObject from byte ${start} answered Content-Range ${rest.ContentRange ?? '(none)'}`, { ...range, code: 'Unknown' });
+  }
+  if (!(restBody instanceof Readable)) {
+    destroyQuietly(restBody);
+    throw new S3ReadError('GetObject returned no Node stream body', { ...range, code: 'NoBody' });
+  }
+  return restBody;
 }
 
 /** Content-Range `bytes <base>-<end>/<total>` of a ranged GetObject, or null when it is not that range. */
