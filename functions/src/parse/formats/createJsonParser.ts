@@ -66,48 +66,9 @@ export function createJsonParser(format: LogFormat = 'json'): LineParser {
         return rank;
       }
       // No usable level key: look for the error payloads that carry none.
-      // Lambda JSON platform events: `platform.runtimeDone` / `platform.report` with a failed status.
-      if (text.indexOf('"platform.') >= 0) {
-        const status = stringValueAt(text, '"status"');
-        if (status === 'error' || status === 'failure' || status === 'timeout') {
-          this.cls = 'exception';
-          return LEVEL_RANK.error;
-        }
-      }
-      if (text.indexOf('"errorType"') >= 0) {
-        this.cls = 'exception';
-        return LEVEL_RANK.error;
-      }
-      const code = stringValueAt(text, '"errorCode"');
-      if (code !== null && code !== '') {
-        this.cls = 'aws-error-code';
-        return LEVEL_RANK.error;
-      }
-      if (stringValueAt(text, '"ConsoleLogin"') === 'Failure') {
-        this.cls = 'console-login-failure';
-        return LEVEL_RANK.error;
-      }
-      if (text.indexOf('"webaclId"') >= 0) {
-        const action = stringValueAt(text, '"action"');
-        if (action === 'BLOCK') {
-          this.cls = 'waf-block';
-          return LEVEL_RANK.error;
-        }
-        if (action === 'CAPTCHA' || action === 'CHALLENGE') {
-          this.cls = 'waf-challenge';
-          return LEVEL_RANK.warn;
-        }
-        return LEVEL_RANK.info;
-      }
-      for (const key of STATUS_KEYS) {
-        const status = statusAt(text, key);
-        if (status > 0) {
-          const r = statusRank(status);
-          this.cls = r === LEVEL_RANK.error ? 'http-5xx' : r === LEVEL_RANK.warn ? 'http-4xx' : 'none';
-          return r;
-        }
-      }
-      return 0;
+      const found = payloadRank(text);
+      this.cls = found.cls;
+      return found.rank;
     },
     parse(text: string): ParsedLine {
       // Deeper objects would overflow the stack of the recursive walks after JSON.parse (JSON.stringify).
@@ -123,6 +84,56 @@ export function createJsonParser(format: LogFormat = 'json'): LineParser {
       return { ...parsed, level: rankToLevel(rank) };
     },
   };
+}
+
+/** The class and rank `payloadRank` found; one object, reused (a line is scanned at a time). */
+const FOUND: { cls: ErrorClass; rank: number } = { cls: 'none', rank: 0 };
+const hit = (cls: ErrorClass, rank: number): { cls: ErrorClass; rank: number } => {
+  FOUND.cls = cls;
+  FOUND.rank = rank;
+  return FOUND;
+};
+
+/**
+ * A JSON line with no usable level key: the error payloads that carry none (Lambda platform events
+ * with a failed status, `errorType`, `errorCode`, a failed ConsoleLogin, WAF actions, HTTP status keys).
+ */
+function payloadRank(text: string): { cls: ErrorClass; rank: number } {
+  // Lambda JSON platform events: `platform.runtimeDone` / `platform.report` with a failed status.
+  if (text.indexOf('"platform.') >= 0) {
+    const status = stringValueAt(text, '"status"');
+    if (status === 'error' || status === 'failure' || status === 'timeout') {
+      return hit('exception', LEVEL_RANK.error);
+    }
+  }
+  if (text.indexOf('"errorType"') >= 0) {
+    return hit('exception', LEVEL_RANK.error);
+  }
+  const code = stringValueAt(text, '"errorCode"');
+  if (code !== null && code !== '') {
+    return hit('aws-error-code', LEVEL_RANK.error);
+  }
+  if (stringValueAt(text, '"ConsoleLogin"') === 'Failure') {
+    return hit('console-login-failure', LEVEL_RANK.error);
+  }
+  if (text.indexOf('"webaclId"') >= 0) {
+    const action = stringValueAt(text, '"action"');
+    if (action === 'BLOCK') {
+      return hit('waf-block', LEVEL_RANK.error);
+    }
+    if (action === 'CAPTCHA' || action === 'CHALLENGE') {
+      return hit('waf-challenge', LEVEL_RANK.warn);
+    }
+    return hit('none', LEVEL_RANK.info);
+  }
+  for (const key of STATUS_KEYS) {
+    const status = statusAt(text, key);
+    if (status > 0) {
+      const r = statusRank(status);
+      return hit(r === LEVEL_RANK.error ? 'http-5xx' : r === LEVEL_RANK.warn ? 'http-4xx' : 'none', r);
+    }
+  }
+  return hit('none', 0);
 }
 
 function failedParse(text: string, failure: string): ParsedLine {
