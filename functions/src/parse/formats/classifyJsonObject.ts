@@ -21,108 +21,127 @@ const FIELD_KEYS = [
  * fields. Also used for each record of a CloudTrail document.
  */
 export function classifyJsonObject(obj: Obj): ParsedLine & { rank: number } {
-  let rank = 0;
-  let cls: ErrorClass = 'none';
-  const fields: Record<string, FieldValue> = {};
-
+  const c: Classified = { rank: 0, cls: 'none', message: '', fields: {} };
   const level = firstOf(obj, LEVEL_KEYS) ?? nested(obj, 'log', 'level');
-  if (typeof level === 'string') rank = levelRank(level, 0, level.length);
-  else if (typeof level === 'number') rank = numericLevelRank(level);
-  if (rank > 0) cls = 'level';
+  if (typeof level === 'string') c.rank = levelRank(level, 0, level.length);
+  else if (typeof level === 'number') c.rank = numericLevelRank(level);
+  if (c.rank > 0) c.cls = 'level';
 
   const msgValue = firstOf(obj, MESSAGE_KEYS);
+  if (typeof msgValue === 'string') c.message = msgValue;
+  errorPayload(obj, msgValue, c);
+  platformEvent(obj, c);
+  awsErrorCode(obj, c);
+  wafAction(obj, c);
+  httpStatus(obj, c);
+
+  for (const key of FIELD_KEYS) {
+    if (c.fields[key] !== undefined) continue;
+    const v = obj[key];
+    if (v !== undefined && (v === null || typeof v !== 'object')) c.fields[key] = scalar(v);
+  }
+  if (c.message === '') c.message = JSON.stringify(obj).slice(0, 2048);
+
+  let timestamp: string | null = null;
+  const time = firstOf(obj, TIME_KEYS);
+  if (time !== undefined) timestamp = toIsoTimestamp(time);
+
+  return { rank: c.rank, level: null, class: c.cls, timestamp, message: c.message, fields: c.fields };
+}
+
+/** What the rules below decide, each in turn: a later rule may raise the rank or rename the message. */
+interface Classified {
+  rank: number;
+  cls: ErrorClass;
+  message: string;
+  fields: Record<string, FieldValue>;
+}
+
+/** `errorType`/`errorMessage` payloads, bare or under `message`, `error`, `err`, `exception`. */
+function errorPayload(obj: Obj, msgValue: unknown, c: Classified): void {
   const errorObj = pickErrorObject(obj, msgValue);
-  let message = typeof msgValue === 'string' ? msgValue : '';
-
-  if (errorObj) {
-    fields.errorType = scalar(errorObj.errorType ?? errorObj.name ?? errorObj.type);
-    const em = errorObj.errorMessage ?? errorObj.message;
-    // A bare error payload reads best as `Type: message`, like the runtime prints it.
-    if (message === '' || msgValue === errorObj || errorObj === obj) {
-      message = `${String(fields.errorType ?? 'Error')}: ${typeof em === 'string' ? em : ''}`;
-    }
-    if (rank === 0) {
-      rank = LEVEL_RANK.error;
-      cls = 'exception';
-    }
+  if (!errorObj) return;
+  c.fields.errorType = scalar(errorObj.errorType ?? errorObj.name ?? errorObj.type);
+  const em = errorObj.errorMessage ?? errorObj.message;
+  // A bare error payload reads best as `Type: message`, like the runtime prints it.
+  if (c.message === '' || msgValue === errorObj || errorObj === obj) {
+    c.message = `${String(c.fields.errorType ?? 'Error')}: ${typeof em === 'string' ? em : ''}`;
   }
-
-  // Lambda JSON log format platform events carry their outcome in record.status.
-  if (typeof obj.type === 'string' && obj.type.startsWith('platform.') && typeof obj.record === 'object' && obj.record !== null) {
-    const rec = obj.record as Obj;
-    const status = rec.status;
-    if (status === 'error' || status === 'failure' || status === 'timeout') {
-      if (rank === 0) rank = LEVEL_RANK.error;
-      cls = 'exception';
-      fields.errorType = scalar(rec.errorType);
-      message = `${obj.type} ${status}${typeof rec.errorType === 'string' ? ` ${rec.errorType}` : ''}`;
-      fields.requestId = scalar(rec.requestId);
-    }
+  if (c.rank === 0) {
+    c.rank = LEVEL_RANK.error;
+    c.cls = 'exception';
   }
+}
 
+/** Lambda JSON log format platform events carry their outcome in record.status. */
+function platformEvent(obj: Obj, c: Classified): void {
+  if (!(typeof obj.type === 'string' && obj.type.startsWith('platform.') && typeof obj.record === 'object' && obj.record !== null)) return;
+  const rec = obj.record as Obj;
+  const status = rec.status;
+  if (status === 'error' || status === 'failure' || status === 'timeout') {
+    if (c.rank === 0) c.rank = LEVEL_RANK.error;
+    c.cls = 'exception';
+    c.fields.errorType = scalar(rec.errorType);
+    c.message = `${obj.type} ${status}${typeof rec.errorType === 'string' ? ` ${rec.errorType}` : ''}`;
+    c.fields.requestId = scalar(rec.requestId);
+  }
+}
+
+/** CloudTrail events (`errorCode`, a failed console sign-in), and other AWS error documents with an `errorCode` (Firehose delivery errors). */
+function awsErrorCode(obj: Obj, c: Classified): void {
   const isCloudTrail = typeof obj.eventSource === 'string' && typeof obj.eventName === 'string';
   if (isCloudTrail) {
     const errorCode = obj.errorCode;
     const login = nested(obj, 'responseElements', 'ConsoleLogin');
     const base = `${String(obj.eventSource)} ${String(obj.eventName)}`;
     if (typeof errorCode === 'string' && errorCode !== '') {
-      rank = LEVEL_RANK.error;
-      cls = 'aws-error-code';
-      message = `${base}: ${errorCode}${typeof obj.errorMessage === 'string' ? ` ${obj.errorMessage}` : ''}`;
+      c.rank = LEVEL_RANK.error;
+      c.cls = 'aws-error-code';
+      c.message = `${base}: ${errorCode}${typeof obj.errorMessage === 'string' ? ` ${obj.errorMessage}` : ''}`;
     } else if (login === 'Failure') {
-      rank = LEVEL_RANK.error;
-      cls = 'console-login-failure';
+      c.rank = LEVEL_RANK.error;
+      c.cls = 'console-login-failure';
       const reason = typeof obj.errorMessage === 'string' ? obj.errorMessage : 'Failure';
-      message = `${base}: ${reason}`;
+      c.message = `${base}: ${reason}`;
     } else {
-      if (rank === 0) rank = LEVEL_RANK.info;
-      message = message || base;
+      if (c.rank === 0) c.rank = LEVEL_RANK.info;
+      c.message = c.message || base;
     }
-    fields.userArn = scalar(nested(obj, 'userIdentity', 'arn'));
-  } else if (typeof obj.errorCode === 'string' && obj.errorCode !== '' && rank === 0) {
-    // Firehose delivery errors and other AWS error documents.
-    rank = LEVEL_RANK.error;
-    cls = 'aws-error-code';
-    if (message === '') message = obj.errorCode;
+    c.fields.userArn = scalar(nested(obj, 'userIdentity', 'arn'));
+  } else if (typeof obj.errorCode === 'string' && obj.errorCode !== '' && c.rank === 0) {
+    c.rank = LEVEL_RANK.error;
+    c.cls = 'aws-error-code';
+    if (c.message === '') c.message = obj.errorCode;
   }
+}
 
-  if (typeof obj.webaclId === 'string' && typeof obj.action === 'string') {
-    const action = obj.action.toUpperCase();
-    const req = (typeof obj.httpRequest === 'object' && obj.httpRequest !== null ? obj.httpRequest : {}) as Obj;
-    message = `${action} ${String(obj.terminatingRuleId ?? '')} ${String(req.httpMethod ?? '')} ${String(req.uri ?? '')}`.trim();
-    fields.clientIp = scalar(req.clientIp);
-    fields.uri = scalar(req.uri);
-    if (action === 'BLOCK') {
-      rank = LEVEL_RANK.error;
-      cls = 'waf-block';
-    } else if (action === 'CAPTCHA' || action === 'CHALLENGE') {
-      rank = LEVEL_RANK.warn;
-      cls = 'waf-challenge';
-    } else if (rank === 0) rank = LEVEL_RANK.info;
-  }
+/** WAF logs: `action` BLOCK is an error, CAPTCHA/CHALLENGE a warning. */
+function wafAction(obj: Obj, c: Classified): void {
+  if (!(typeof obj.webaclId === 'string' && typeof obj.action === 'string')) return;
+  const action = obj.action.toUpperCase();
+  const req = (typeof obj.httpRequest === 'object' && obj.httpRequest !== null ? obj.httpRequest : {}) as Obj;
+  c.message = `${action} ${String(obj.terminatingRuleId ?? '')} ${String(req.httpMethod ?? '')} ${String(req.uri ?? '')}`.trim();
+  c.fields.clientIp = scalar(req.clientIp);
+  c.fields.uri = scalar(req.uri);
+  if (action === 'BLOCK') {
+    c.rank = LEVEL_RANK.error;
+    c.cls = 'waf-block';
+  } else if (action === 'CAPTCHA' || action === 'CHALLENGE') {
+    c.rank = LEVEL_RANK.warn;
+    c.cls = 'waf-challenge';
+  } else if (c.rank === 0) c.rank = LEVEL_RANK.info;
+}
 
+/** An HTTP status field: always kept as a field, and the rank when nothing else gave one. */
+function httpStatus(obj: Obj, c: Classified): void {
   const status = firstOf(obj, STATUS_KEYS);
   const statusNum = typeof status === 'number' ? status : typeof status === 'string' ? Number(status) : NaN;
-  if (Number.isInteger(statusNum)) {
-    fields.status = statusNum;
-    if (rank === 0) {
-      rank = statusRank(statusNum);
-      cls = rank >= LEVEL_RANK.error ? 'http-5xx' : rank === LEVEL_RANK.warn ? 'http-4xx' : 'none';
-    }
+  if (!Number.isInteger(statusNum)) return;
+  c.fields.status = statusNum;
+  if (c.rank === 0) {
+    c.rank = statusRank(statusNum);
+    c.cls = c.rank >= LEVEL_RANK.error ? 'http-5xx' : c.rank === LEVEL_RANK.warn ? 'http-4xx' : 'none';
   }
-
-  for (const key of FIELD_KEYS) {
-    if (fields[key] !== undefined) continue;
-    const v = obj[key];
-    if (v !== undefined && (v === null || typeof v !== 'object')) fields[key] = scalar(v);
-  }
-  if (message === '') message = JSON.stringify(obj).slice(0, 2048);
-
-  let timestamp: string | null = null;
-  const time = firstOf(obj, TIME_KEYS);
-  if (time !== undefined) timestamp = toIsoTimestamp(time);
-
-  return { rank, level: null, class: cls, timestamp, message, fields };
 }
 
 function pickErrorObject(obj: Obj, msgValue: unknown): Obj | undefined {
