@@ -77,10 +77,39 @@ export class LogProcessingPipeline extends Construct {
     const s = resolvePipelineSettings(props, (key) => this.node.tryGetContext(key));
     this.settings = s;
 
-    // Buckets
+    // Before the buckets: bucketHygiene points them at it.
     const createsInput = !props.inputBucket && s.inputBucketName === undefined;
     const createsOutput = !s.outputToInputBucket && !props.outputBucket && s.outputBucketName === undefined;
     this.accessLogsBucket = s.serverAccessLogs && (createsInput || createsOutput) ? this.makeAccessLogsBucket() : undefined;
+    const { inputBucket } = ({ inputBucket: this.inputBucket, outputBucket: this.outputBucket, inputBucketKey: this.inputBucketKey, outputBucketKey: this.outputBucketKey } = this.makeBuckets(props, s));
+    ({ deadLetterQueue: this.deadLetterQueue, queue: this.queue } = this.makeQueues(s));
+    // Notifications
+    if (inputBucket instanceof Bucket && inputBucket.node.scope === this) {
+      this.notifyNewBucket(inputBucket, s);
+    } else {
+      this.notifyImportedBucket(inputBucket, s);
+    }
+    this.processor = this.makeProcessor(props, s);
+    ({ writer: this.rollupWriter, schedule: this.rollupSchedule, changesRule: this.changesRule } = this.addRollups(s, props));
+
+    // Backfill
+    const backfill = resolveBackfillSettings(props.backfill, (key) => this.node.tryGetContext(key));
+    this.backfill = backfill && new BackfillStateMachine(this, 'Backfill', {
+      settings: backfill,
+      inputBucket: this.inputBucket, inputPrefix: s.inputPrefix, inputBucketKey: this.inputBucketKey,
+      outputBucket: this.outputBucket, outputPrefix: s.outputPrefix, outputBucketKey: this.outputBucketKey,
+      memorySize: s.memorySize,
+      timeout: Duration.seconds(s.timeoutSeconds),
+      logRetention: s.logRetentionDays as RetentionDays,
+      environment: handlerEnvironment(s),
+    });
+
+    this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
+    this.alarms = this.makeAlarms(s);
+  }
+
+  /** The input and output buckets (created, imported by name, or given) and their keys. */
+  private makeBuckets(props: LogProcessingPipelineProps, s: PipelineSettings): { inputBucket: IBucket; outputBucket: IBucket; inputBucketKey: IKey | undefined; outputBucketKey: IKey | undefined } {
     const inputBucket = props.inputBucket
       ?? (s.inputBucketName !== undefined
         ? Bucket.fromBucketName(this, 'InputBucket', s.inputBucketName)
@@ -89,73 +118,73 @@ export class LogProcessingPipeline extends Construct {
           // A name known before the bucket exists lets the queue policy name it exactly without a cycle (see notifyNewBucket).
           bucketName: Fn.join('', [`logsieve-${shortHash(this.node.path)}-`, Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
         }));
-    this.inputBucket = inputBucket;
-    this.outputBucket = s.outputToInputBucket
+    const outputBucket: IBucket = s.outputToInputBucket
       ? inputBucket
       : props.outputBucket
         ?? (s.outputBucketName !== undefined
           ? Bucket.fromBucketName(this, 'OutputBucket', s.outputBucketName)
           : new Bucket(this, 'OutputBucket', this.bucketHygiene('output/')));
-    if (this.outputBucket instanceof Bucket && this.outputBucket.node.scope === this) {
-      this.outputBucket.addLifecycleRule({
+    if (outputBucket instanceof Bucket && outputBucket.node.scope === this) {
+      outputBucket.addLifecycleRule({
         id: 'AbortIncompleteOutputUploads',
         prefix: s.outputPrefix || undefined,
         abortIncompleteMultipartUploadAfter: Duration.days(PIPELINE_DEFAULTS.abortIncompleteUploadDays),
       });
       if (s.outputExpirationDays !== undefined) {
-        this.outputBucket.addLifecycleRule({ id: 'ExpireOutputs', prefix: s.outputPrefix || undefined, expiration: Duration.days(s.outputExpirationDays) });
+        outputBucket.addLifecycleRule({ id: 'ExpireOutputs', prefix: s.outputPrefix || undefined, expiration: Duration.days(s.outputExpirationDays) });
       }
     }
     // An explicit key wins over the one a bucket construct carries; one bucket has one key.
-    this.inputBucketKey = props.inputBucketKey
+    const inputBucketKey = props.inputBucketKey
       ?? (s.inputBucketKeyArn !== undefined ? Key.fromKeyArn(this, 'InputBucketKey', s.inputBucketKeyArn) : inputBucket.encryptionKey);
-    const sameBucket = this.outputBucket === inputBucket || (s.inputBucketName !== undefined && s.inputBucketName === s.outputBucketName);
-    this.outputBucketKey = props.outputBucketKey
+    const sameBucket = outputBucket === inputBucket || (s.inputBucketName !== undefined && s.inputBucketName === s.outputBucketName);
+    const outputBucketKey = props.outputBucketKey
       ?? (s.outputBucketKeyArn !== undefined
         ? Key.fromKeyArn(this, 'OutputBucketKey', s.outputBucketKeyArn)
-        : sameBucket ? this.inputBucketKey : this.outputBucket.encryptionKey);
-    if (this.outputBucket === inputBucket && s.outputPrefix.startsWith(s.inputPrefix)) {
+        : sameBucket ? inputBucketKey : outputBucket.encryptionKey);
+    if (outputBucket === inputBucket && s.outputPrefix.startsWith(s.inputPrefix)) {
       Annotations.of(this).addWarningV2(
         'logsieve:outputUnderInputPrefix',
         `outputPrefix "${s.outputPrefix}" lies under inputPrefix "${s.inputPrefix}" in the same bucket: each output object notifies the queue and the handler drops it.`,
       );
     }
 
-    // Queues
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+    return { inputBucket, outputBucket, inputBucketKey, outputBucketKey };
+  }
+
+  /** The notification queue and its dead-letter queue. */
+  private makeQueues(s: PipelineSettings): { deadLetterQueue: Queue; queue: Queue } {
+    const deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(PIPELINE_DEFAULTS.deadLetterRetentionDays),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
+    Validations.of(deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the notification queue; a DLQ of a DLQ would only move the problem.',
     });
-    this.queue = new Queue(this, 'Queue', {
+    const queue = new Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(s.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(PIPELINE_DEFAULTS.queueRetentionDays),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
     });
 
-    // Notifications
-    if (inputBucket instanceof Bucket && inputBucket.node.scope === this) {
-      this.notifyNewBucket(inputBucket, s);
-    } else {
-      this.notifyImportedBucket(inputBucket, s);
-    }
+    return { deadLetterQueue, queue };
+  }
 
-    // Function
-    this.processor = makeFunction(this, 'Processor', props.entry, FUNCTION_BUNDLE, {
+  /** The processing function: its bucket grants, continuation, and the queue as its event source. */
+  private makeProcessor(props: LogProcessingPipelineProps, s: PipelineSettings): LogProcessor {
+    const processor = makeFunction(this, 'Processor', props.entry, FUNCTION_BUNDLE, {
       memorySize: s.memorySize,
       timeout: Duration.seconds(s.timeoutSeconds),
       logRetention: s.logRetentionDays as RetentionDays,
       description: 'logsieve: finds error records in S3 log objects named by SQS-delivered S3 notifications',
       environment: handlerEnvironment(s),
     });
-    this.processor.bindInputBucket(inputBucket, s.inputPrefix, this.inputBucketKey);
-    this.processor.bindOutputBucket(this.outputBucket, s.outputPrefix, this.outputBucketKey);
+    processor.bindInputBucket(this.inputBucket, s.inputPrefix, this.inputBucketKey);
+    processor.bindOutputBucket(this.outputBucket, s.outputPrefix, this.outputBucketKey);
     // Continuation (README, "Continuation"): an object the timeout cuts short is checkpointed and a
     // continuation message goes to this same queue, whatever the trigger. The queue's sizing needs
     // no change for it: each continuation is a message of its own, acknowledged when its invocation
@@ -163,8 +192,8 @@ export class LogProcessingPipeline extends Construct {
     // lease a crashed invocation leaves on the checkpoint (its timeout + 30 s), so the retry finds it
     // free; maxReceiveCount still counts the failed attempts of one step, never the object's
     // invocations (a duplicate that finds the lease held is acknowledged, not retried).
-    grantContinuation(this.processor, this.outputBucket, s.outputPrefix, this.queue);
-    this.processor.addEventSource(
+    grantContinuation(processor, this.outputBucket, s.outputPrefix, this.queue);
+    processor.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: s.batchSize,
         maxBatchingWindow: s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
@@ -172,27 +201,16 @@ export class LogProcessingPipeline extends Construct {
         maxConcurrency: s.maxConcurrency,
       }),
     );
-    Validations.of(this.processor).acknowledge({
+    Validations.of(processor).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22.x is the runtime logsieve is built and tested for (issue 6) and a supported LTS runtime; the runtime moves with the handler, not ahead of it.',
     });
-    ({ writer: this.rollupWriter, schedule: this.rollupSchedule, changesRule: this.changesRule } = this.addRollups(s, props));
+    return processor;
+  }
 
-    // Backfill
-    const backfill = resolveBackfillSettings(props.backfill, (key) => this.node.tryGetContext(key));
-    this.backfill = backfill && new BackfillStateMachine(this, 'Backfill', {
-      settings: backfill,
-      inputBucket, inputPrefix: s.inputPrefix, inputBucketKey: this.inputBucketKey,
-      outputBucket: this.outputBucket, outputPrefix: s.outputPrefix, outputBucketKey: this.outputBucketKey,
-      memorySize: s.memorySize,
-      timeout: Duration.seconds(s.timeoutSeconds),
-      logRetention: s.logRetentionDays as RetentionDays,
-      environment: handlerEnvironment(s),
-    });
-
-    // Alarms
-    this.alarmTopic = props.alarmTopic ?? (s.alarmTopicArn !== undefined ? Topic.fromTopicArn(this, 'AlarmTopic', s.alarmTopicArn) : undefined);
-    this.alarms = {
+  /** The four alarms, each sending to `alarmTopic` when there is one. */
+  private makeAlarms(s: PipelineSettings): LogProcessingPipeline['alarms'] {
+    const alarms = {
       deadLetterQueueNotEmpty: new Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
         alarmDescription: 'logsieve: messages in the dead-letter queue (objects that failed maxReceiveCount times)',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
@@ -236,11 +254,12 @@ export class LogProcessingPipeline extends Construct {
     };
     if (this.alarmTopic) {
       const action = new SnsAction(this.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) {
+      for (const alarm of Object.values(alarms)) {
         (alarm as Alarm).addAlarmAction(action);
         (alarm as Alarm).addOkAction(action);
       }
     }
+    return alarms;
   }
 
   /**
