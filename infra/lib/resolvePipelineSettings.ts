@@ -28,65 +28,21 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
   const pick = (key: ContextKey, prop: unknown): unknown => prop ?? context(`${CONTEXT_NAMESPACE}:${key}`);
   const D = PIPELINE_DEFAULTS;
 
-  const inputBucketName = bucketName('inputBucketName', props.inputBucket ? undefined : pick('inputBucketName', props.inputBucketName));
-  const outputBucketName = bucketName('outputBucketName', props.outputBucket ? undefined : pick('outputBucketName', props.outputBucketName));
-  const outputToInputBucket = bool('outputToInputBucket', pick('outputToInputBucket', props.outputToInputBucket), D.outputToInputBucket);
-  if (outputToInputBucket && (outputBucketName !== undefined || props.outputBucket)) {
-    throw new PipelineSettingsError('outputToInputBucket', 'is true, so outputBucket/outputBucketName must not be set as well');
-  }
-
-  const inputBucketKeyArn = keyArn('inputBucketKeyArn', props.inputBucketKey ? undefined : pick('inputBucketKeyArn', props.inputBucketKeyArn));
-  const outputBucketKeyArn = keyArn('outputBucketKeyArn', props.outputBucketKey ? undefined : pick('outputBucketKeyArn', props.outputBucketKeyArn));
-  const inputBucketImported = Boolean(props.inputBucket) || inputBucketName !== undefined;
-  if (!inputBucketImported && (props.inputBucketKey || inputBucketKeyArn !== undefined)) {
-    throw new PipelineSettingsError(
-      props.inputBucketKey ? 'inputBucketKey' : 'inputBucketKeyArn',
-      'needs an existing input bucket (inputBucket or inputBucketName); the input bucket this stack creates uses SSE-S3 and needs no key',
-    );
-  }
-  if (props.outputBucketKey || outputBucketKeyArn !== undefined) {
-    const setting = props.outputBucketKey ? 'outputBucketKey' : 'outputBucketKeyArn';
-    if (outputToInputBucket) {
-      throw new PipelineSettingsError(setting, 'must not be set with outputToInputBucket: outputs go to the input bucket, so inputBucketKey/inputBucketKeyArn covers them');
-    }
-    if (!props.outputBucket && outputBucketName === undefined) {
-      throw new PipelineSettingsError(setting, 'needs an existing output bucket (outputBucket or outputBucketName); the output bucket this stack creates uses SSE-S3 and needs no key');
-    }
-  }
+  const { inputBucketName, outputBucketName, outputToInputBucket, inputBucketKeyArn, outputBucketKeyArn } = bucketSettings(props, pick);
 
   const inputPrefix = prefix('inputPrefix', pick('inputPrefix', props.inputPrefix), D.inputPrefix);
   const outputPrefix = prefix('outputPrefix', pick('outputPrefix', props.outputPrefix), D.outputPrefix);
   const inputSuffixes = suffixes(pick('inputSuffixes', props.inputSuffixes));
 
-  const timeoutSeconds = int('timeout', props.timeout?.toSeconds() ?? context(`${CONTEXT_NAMESPACE}:timeoutSeconds`), D.timeoutSeconds, 1, 900);
-  const batchSize = int('batchSize', pick('batchSize', props.batchSize), D.batchSize, 1, 10_000);
-  const maxBatchingWindowSeconds = int('maxBatchingWindowSeconds', pick('maxBatchingWindowSeconds', props.maxBatchingWindowSeconds), D.maxBatchingWindowSeconds, 0, 300);
-  if (batchSize > 10 && maxBatchingWindowSeconds === 0) {
-    throw new PipelineSettingsError('batchSize', `above 10 needs maxBatchingWindowSeconds of at least 1 (SQS rule), got batchSize ${batchSize} with no window`);
-  }
-  const minVisibility = D.visibilityTimeoutFactor * timeoutSeconds + maxBatchingWindowSeconds;
-  const visibilityTimeoutSeconds = int('visibilityTimeoutSeconds', pick('visibilityTimeoutSeconds', props.visibilityTimeoutSeconds), minVisibility, 0, 43_200);
-  if (visibilityTimeoutSeconds < minVisibility) {
-    throw new PipelineSettingsError(
-      'visibilityTimeoutSeconds',
-      `must be at least ${D.visibilityTimeoutFactor} × timeout + maxBatchingWindowSeconds = ${minVisibility} s, got ${visibilityTimeoutSeconds}`,
-    );
-  }
+  const { timeoutSeconds, batchSize, maxBatchingWindowSeconds, visibilityTimeoutSeconds } = queueTiming(props, pick, context);
 
   const logRetentionDays = int('logRetentionDays', pick('logRetentionDays', props.logRetentionDays), D.logRetentionDays, 1, 9999);
   if (!RETENTION_DAYS.has(logRetentionDays)) {
     throw new PipelineSettingsError('logRetentionDays', `must be a CloudWatch Logs retention (${[...RETENTION_DAYS].join(', ')}), got ${logRetentionDays}`);
   }
 
-  const alarmTopicArn = props.alarmTopic ? undefined : optionalString('alarmTopicArn', pick('alarmTopicArn', props.alarmTopicArn));
-  if (alarmTopicArn !== undefined && !Token.isUnresolved(alarmTopicArn) && !TOPIC_ARN.test(alarmTopicArn)) {
-    throw new PipelineSettingsError('alarmTopicArn', `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${alarmTopicArn}"`);
-  }
-
-  const changesTopicArn = props.changesTopic ? undefined : optionalString('changesTopicArn', pick('changesTopicArn', props.changesTopicArn));
-  if (changesTopicArn !== undefined && !Token.isUnresolved(changesTopicArn) && !TOPIC_ARN.test(changesTopicArn)) {
-    throw new PipelineSettingsError('changesTopicArn', `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${changesTopicArn}"`);
-  }
+  const alarmTopicArn = props.alarmTopic ? undefined : topicArn('alarmTopicArn', pick('alarmTopicArn', props.alarmTopicArn));
+  const changesTopicArn = props.changesTopic ? undefined : topicArn('changesTopicArn', pick('changesTopicArn', props.changesTopicArn));
 
   const outputExpirationDays = optionalInt('outputExpirationDays', pick('outputExpirationDays', props.outputExpirationDays), 1, 3650);
   const outputBucketImported =
@@ -138,6 +94,70 @@ export function resolvePipelineSettings(props: LogProcessingPipelineProps, conte
     (inputBucketName !== undefined && inputBucketName === outputBucketName);
   if (sameBucket) checkPrefixesDisjoint(settings);
   return settings;
+}
+
+type PickSetting = (key: ContextKey, prop: unknown) => unknown;
+
+/** Bucket names, where the outputs go, and the KMS keys: each combination that cannot work is refused. */
+function bucketSettings(props: LogProcessingPipelineProps, pick: PickSetting): Pick<PipelineSettings, 'inputBucketName' | 'outputBucketName' | 'outputToInputBucket' | 'inputBucketKeyArn' | 'outputBucketKeyArn'> {
+  const D = PIPELINE_DEFAULTS;
+  const inputBucketName = bucketName('inputBucketName', props.inputBucket ? undefined : pick('inputBucketName', props.inputBucketName));
+  const outputBucketName = bucketName('outputBucketName', props.outputBucket ? undefined : pick('outputBucketName', props.outputBucketName));
+  const outputToInputBucket = bool('outputToInputBucket', pick('outputToInputBucket', props.outputToInputBucket), D.outputToInputBucket);
+  if (outputToInputBucket && (outputBucketName !== undefined || props.outputBucket)) {
+    throw new PipelineSettingsError('outputToInputBucket', 'is true, so outputBucket/outputBucketName must not be set as well');
+  }
+
+  const inputBucketKeyArn = keyArn('inputBucketKeyArn', props.inputBucketKey ? undefined : pick('inputBucketKeyArn', props.inputBucketKeyArn));
+  const outputBucketKeyArn = keyArn('outputBucketKeyArn', props.outputBucketKey ? undefined : pick('outputBucketKeyArn', props.outputBucketKeyArn));
+  const inputBucketImported = Boolean(props.inputBucket) || inputBucketName !== undefined;
+  if (!inputBucketImported && (props.inputBucketKey || inputBucketKeyArn !== undefined)) {
+    throw new PipelineSettingsError(
+      props.inputBucketKey ? 'inputBucketKey' : 'inputBucketKeyArn',
+      'needs an existing input bucket (inputBucket or inputBucketName); the input bucket this stack creates uses SSE-S3 and needs no key',
+    );
+  }
+  if (props.outputBucketKey || outputBucketKeyArn !== undefined) {
+    const setting = props.outputBucketKey ? 'outputBucketKey' : 'outputBucketKeyArn';
+    if (outputToInputBucket) {
+      throw new PipelineSettingsError(setting, 'must not be set with outputToInputBucket: outputs go to the input bucket, so inputBucketKey/inputBucketKeyArn covers them');
+    }
+    if (!props.outputBucket && outputBucketName === undefined) {
+      throw new PipelineSettingsError(setting, 'needs an existing output bucket (outputBucket or outputBucketName); the output bucket this stack creates uses SSE-S3 and needs no key');
+    }
+  }
+
+  return { inputBucketName, outputBucketName, outputToInputBucket, inputBucketKeyArn, outputBucketKeyArn };
+}
+
+/** The function's timeout and the queue's batching and visibility, which must cover 6 invocations. */
+function queueTiming(props: LogProcessingPipelineProps, pick: PickSetting, context: ContextReader): Pick<PipelineSettings, 'timeoutSeconds' | 'batchSize' | 'maxBatchingWindowSeconds' | 'visibilityTimeoutSeconds'> {
+  const D = PIPELINE_DEFAULTS;
+  const timeoutSeconds = int('timeout', props.timeout?.toSeconds() ?? context(`${CONTEXT_NAMESPACE}:timeoutSeconds`), D.timeoutSeconds, 1, 900);
+  const batchSize = int('batchSize', pick('batchSize', props.batchSize), D.batchSize, 1, 10_000);
+  const maxBatchingWindowSeconds = int('maxBatchingWindowSeconds', pick('maxBatchingWindowSeconds', props.maxBatchingWindowSeconds), D.maxBatchingWindowSeconds, 0, 300);
+  if (batchSize > 10 && maxBatchingWindowSeconds === 0) {
+    throw new PipelineSettingsError('batchSize', `above 10 needs maxBatchingWindowSeconds of at least 1 (SQS rule), got batchSize ${batchSize} with no window`);
+  }
+  const minVisibility = D.visibilityTimeoutFactor * timeoutSeconds + maxBatchingWindowSeconds;
+  const visibilityTimeoutSeconds = int('visibilityTimeoutSeconds', pick('visibilityTimeoutSeconds', props.visibilityTimeoutSeconds), minVisibility, 0, 43_200);
+  if (visibilityTimeoutSeconds < minVisibility) {
+    throw new PipelineSettingsError(
+      'visibilityTimeoutSeconds',
+      `must be at least ${D.visibilityTimeoutFactor} × timeout + maxBatchingWindowSeconds = ${minVisibility} s, got ${visibilityTimeoutSeconds}`,
+    );
+  }
+
+  return { timeoutSeconds, batchSize, maxBatchingWindowSeconds, visibilityTimeoutSeconds };
+}
+
+/** An SNS topic ARN setting, checked unless it is a token. */
+function topicArn(setting: 'alarmTopicArn' | 'changesTopicArn', value: unknown): string | undefined {
+  const arn = optionalString(setting, value);
+  if (arn !== undefined && !Token.isUnresolved(arn) && !TOPIC_ARN.test(arn)) {
+    throw new PipelineSettingsError(setting, `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${arn}"`);
+  }
+  return arn;
 }
 
 /** Minutes between rollup runs: a Duration or 'off' prop, else context minutes (0 = off), else 60; 5 to 1440. */
