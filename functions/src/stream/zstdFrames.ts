@@ -39,121 +39,168 @@ export async function* zstdFrames(
   progress: ZstdFrameProgress,
   bytesOut: () => number,
 ): AsyncGenerator<Uint8Array> {
-  let state: number = State.Magic;
-  const header = new Uint8Array(18);
-  let have = 0;
-  let need = 4;
-  let left = 0; // bytes of the current block, checksum or skippable frame still to pass or drop
-  let lastBlock = false;
-  let checksum = false;
+  const walk = new FrameWalk(maxWindowBytes, progress, bytesOut);
   let offset = 0;
-  /** Decompressed offset the next frame starts at, while every frame so far declared its size; else -1. */
-  let declared = 0;
-  /** The state after a block's content (or a checksum) has passed. */
-  const afterBlock = (): void => {
-    if (state === State.Block && lastBlock && checksum) {
-      state = State.Checksum;
-      left = 4;
-      return;
-    }
-    state = state === State.Block && !lastBlock ? State.BlockHeader : State.Magic;
-    have = 0;
-    need = state === State.Magic ? 4 : 3;
-  };
   for await (const chunk of source) {
     // Frame bytes of this chunk: views of block contents, copies of the headers read here.
     const pieces: Uint8Array[] = [];
+    try {
+      walk.scan(chunk, offset, pieces);
+    } catch (error) {
+      // The frame bytes before a refused header still go to the decoder.
+      if (pieces.length > 0) yield concat(pieces);
+      throw error;
+    }
+    if (pieces.length > 0) yield concat(pieces);
+    offset += chunk.byteLength;
+  }
+  walk.end(offset);
+}
+
+/** The frame walk's state between chunks: where in a frame it is, and the header read so far. */
+class FrameWalk {
+  private state: number = State.Magic;
+  private readonly header = new Uint8Array(18);
+  private have = 0;
+  private need = 4;
+  /** Bytes of the current block, checksum or skippable frame still to pass or drop. */
+  private left = 0;
+  private lastBlock = false;
+  private checksum = false;
+  /** Decompressed offset the next frame starts at, while every frame so far declared its size; else -1. */
+  private declared = 0;
+
+  constructor(
+    private readonly maxWindowBytes: number,
+    private readonly progress: ZstdFrameProgress,
+    private readonly bytesOut: () => number,
+  ) {}
+
+  /** Walks `chunk` (at compressed `offset`), pushing its frame bytes to `pieces`. */
+  scan(chunk: Uint8Array, offset: number, pieces: Uint8Array[]): void {
     const n = chunk.byteLength;
     let p = 0;
     while (p < n) {
-      if (state === State.Block || state === State.Checksum || state === State.Skip) {
-        const take = Math.min(left, n - p);
-        if (state !== State.Skip && take > 0) pieces.push(chunk.subarray(p, p + take));
-        p += take;
-        left -= take;
-        if (left === 0) {
-          if (state === State.Skip) {
-            state = State.Magic;
-            have = 0;
-            need = 4;
-          } else afterBlock();
-        }
+      if (this.state === State.Block || this.state === State.Checksum || this.state === State.Skip) {
+        p = this.pass(chunk, p, pieces);
         continue;
       }
-      while (have < need && p < n) header[have++] = chunk[p++]!;
-      if (have < need) break;
-      const at = offset + p - have;
-      if (state === State.Magic) {
-        const magic = (header[0]! | (header[1]! << 8) | (header[2]! << 16) | (header[3]! << 24)) >>> 0;
-        if (magic === ZSTD_MAGIC) {
-          state = State.FrameHeader;
-          need = 5; // the magic and the frame header descriptor, then the rest of the header
-        } else if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-          state = State.SkippableSize; // metadata only: dropped
-          have = 0;
-          need = 4;
-        } else {
-          // No frame starts here: drop one byte and look again.
-          if (progress.firstSkippedAt < 0) progress.firstSkippedAt = at;
-          progress.skippedBytes++;
-          header.copyWithin(0, 1, 4);
-          have = 3;
-        }
-        continue;
-      }
-      if (state === State.SkippableSize) {
-        left = (header[0]! | (header[1]! << 8) | (header[2]! << 16) | (header[3]! << 24)) >>> 0;
-        state = State.Skip;
-        if (left === 0) {
-          state = State.Magic;
-          need = 4;
-        }
-        have = 0;
-        continue;
-      }
-      if (state === State.FrameHeader) {
-        const fhd = header[4]!;
-        const singleSegment = (fhd >> 5) & 1;
-        const fcsFlag = fhd >> 6;
-        const dictBytes = [0, 1, 2, 4][fhd & 3]!;
-        const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
-        const total = 5 + (singleSegment ? 0 : 1) + dictBytes + fcsBytes;
-        if (have < total) {
-          need = total;
-          continue;
-        }
-        progress.frames++;
-        checksum = ((fhd >> 2) & 1) === 1;
-        const window = singleSegment ? contentSize(header, 5 + dictBytes, fcsBytes) : windowSize(header[5]!);
-        if (window > maxWindowBytes) {
-          if (pieces.length > 0) yield concat(pieces);
-          throw new ZstdWindowError({ windowBytes: window, maxWindowBytes, offset: at, bytesOut: bytesOut(), frame: progress.frames });
-        }
-        if (declared >= 0) progress.onFrame?.(at, declared);
-        declared = fcsBytes === 0 || declared < 0 ? -1 : declared + contentSize(header, 5 + (singleSegment ? 0 : 1) + dictBytes, fcsBytes);
-        pieces.push(header.slice(0, have));
-        state = State.BlockHeader;
-        have = 0;
-        need = 3;
-        continue;
-      }
-      // Block header: last flag, type, size; an RLE block holds one byte.
-      pieces.push(header.slice(0, 3));
-      const bh = header[0]! | (header[1]! << 8) | (header[2]! << 16);
-      lastBlock = (bh & 1) === 1;
-      left = ((bh >> 1) & 3) === 1 ? 1 : bh >>> 3;
-      state = State.Block;
-      have = 0;
-      if (left === 0) afterBlock();
+      while (this.have < this.need && p < n) this.header[this.have++] = chunk[p++]!;
+      if (this.have < this.need) break;
+      const at = offset + p - this.have;
+      if (this.state === State.Magic) this.magic(at);
+      else if (this.state === State.SkippableSize) this.skippableSize();
+      else if (this.state === State.FrameHeader) this.frameHeader(at, pieces);
+      else this.blockHeader(pieces);
     }
-    if (pieces.length > 0) yield concat(pieces);
-    offset += n;
   }
-  // A partial magic after the last frame is garbage; input that ends inside a frame is left to the
-  // decoder, which saw those bytes and reports the truncation.
-  if (state === State.Magic && have > 0) {
-    if (progress.firstSkippedAt < 0) progress.firstSkippedAt = offset - have;
-    progress.skippedBytes += have;
+
+  /** After the last chunk: a partial magic after the last frame is garbage. */
+  end(offset: number): void {
+    // Input that ends inside a frame is left to the decoder, which saw those bytes and reports the truncation.
+    if (this.state === State.Magic && this.have > 0) {
+      if (this.progress.firstSkippedAt < 0) this.progress.firstSkippedAt = offset - this.have;
+      this.progress.skippedBytes += this.have;
+    }
+  }
+
+  /** Block content, checksum or a skippable frame's body from `p`: passed on (or dropped); returns where it ends in the chunk. */
+  private pass(chunk: Uint8Array, p: number, pieces: Uint8Array[]): number {
+    const take = Math.min(this.left, chunk.byteLength - p);
+    if (this.state !== State.Skip && take > 0) pieces.push(chunk.subarray(p, p + take));
+    this.left -= take;
+    if (this.left === 0) {
+      if (this.state === State.Skip) this.expectMagic();
+      else this.afterBlock();
+    }
+    return p + take;
+  }
+
+  private expectMagic(): void {
+    this.state = State.Magic;
+    this.have = 0;
+    this.need = 4;
+  }
+
+  /** The state after a block's content (or a checksum) has passed. */
+  private afterBlock(): void {
+    if (this.state === State.Block && this.lastBlock && this.checksum) {
+      this.state = State.Checksum;
+      this.left = 4;
+      return;
+    }
+    this.state = this.state === State.Block && !this.lastBlock ? State.BlockHeader : State.Magic;
+    this.have = 0;
+    this.need = this.state === State.Magic ? 4 : 3;
+  }
+
+  private magic(at: number): void {
+    const h = this.header;
+    const magic = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
+    if (magic === ZSTD_MAGIC) {
+      this.state = State.FrameHeader;
+      this.need = 5; // the magic and the frame header descriptor, then the rest of the header
+    } else if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+      this.state = State.SkippableSize; // metadata only: dropped
+      this.have = 0;
+      this.need = 4;
+    } else {
+      // No frame starts here: drop one byte and look again.
+      if (this.progress.firstSkippedAt < 0) this.progress.firstSkippedAt = at;
+      this.progress.skippedBytes++;
+      h.copyWithin(0, 1, 4);
+      this.have = 3;
+    }
+  }
+
+  private skippableSize(): void {
+    const h = this.header;
+    this.left = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
+    this.state = State.Skip;
+    if (this.left === 0) {
+      this.state = State.Magic;
+      this.need = 4;
+    }
+    this.have = 0;
+  }
+
+  /** A frame header: its window checked against the bound, its start reported when known, then its blocks. */
+  private frameHeader(at: number, pieces: Uint8Array[]): void {
+    const h = this.header;
+    const fhd = h[4]!;
+    const singleSegment = (fhd >> 5) & 1;
+    const fcsFlag = fhd >> 6;
+    const dictBytes = [0, 1, 2, 4][fhd & 3]!;
+    const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
+    const total = 5 + (singleSegment ? 0 : 1) + dictBytes + fcsBytes;
+    if (this.have < total) {
+      this.need = total;
+      return;
+    }
+    this.progress.frames++;
+    this.checksum = ((fhd >> 2) & 1) === 1;
+    const window = singleSegment ? contentSize(h, 5 + dictBytes, fcsBytes) : windowSize(h[5]!);
+    if (window > this.maxWindowBytes) {
+      throw new ZstdWindowError({ windowBytes: window, maxWindowBytes: this.maxWindowBytes, offset: at, bytesOut: this.bytesOut(), frame: this.progress.frames });
+    }
+    if (this.declared >= 0) this.progress.onFrame?.(at, this.declared);
+    this.declared = fcsBytes === 0 || this.declared < 0 ? -1 : this.declared + contentSize(h, 5 + (singleSegment ? 0 : 1) + dictBytes, fcsBytes);
+    pieces.push(h.slice(0, this.have));
+    this.state = State.BlockHeader;
+    this.have = 0;
+    this.need = 3;
+  }
+
+  /** Block header: last flag, type, size; an RLE block holds one byte. */
+  private blockHeader(pieces: Uint8Array[]): void {
+    const h = this.header;
+    pieces.push(h.slice(0, 3));
+    const bh = h[0]! | (h[1]! << 8) | (h[2]! << 16);
+    this.lastBlock = (bh & 1) === 1;
+    this.left = ((bh >> 1) & 3) === 1 ? 1 : bh >>> 3;
+    this.state = State.Block;
+    this.have = 0;
+    if (this.left === 0) this.afterBlock();
   }
 }
 
