@@ -77,8 +77,14 @@ function buildProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .addHelpText('after', EXIT_CODES_HELP);
-  const logLevel = new Option('--log-level <level>', 'handler log level (default: warn on a terminal, info otherwise; env LOGSIEVE_LOG_LEVEL)').choices(LOG_LEVELS);
+  addFileCommands(program, io);
+  addLocalStackCommands(program, io);
+  addBackfillCommand(program, io);
+  return program;
+}
 
+/** `process`, `rollup`, `templates`: commands on a file, a directory or an S3 prefix. */
+function addFileCommands(program: Command, io: CliIO): void {
   program
     .command('process')
     .description('run the pipeline on a local file or an S3 object; write summary, HTML report and error records')
@@ -118,6 +124,11 @@ function buildProgram(io: CliIO): Command {
       const { templatesCommand } = await import('./templatesCommand.js');
       await templatesCommand(file, opts, io);
     });
+}
+
+/** `up`, `down`, `watch`, `demo`: the pipeline on LocalStack. */
+function addLocalStackCommands(program: Command, io: CliIO): void {
+  const logLevel = new Option('--log-level <level>', 'handler log level (default: warn on a terminal, info otherwise; env LOGSIEVE_LOG_LEVEL)').choices(LOG_LEVELS);
 
   program
     .command('up')
@@ -168,7 +179,10 @@ function buildProgram(io: CliIO): Command {
       const { demoCommand } = await import('./demoCommand.js');
       await demoCommand(opts, io);
     });
+}
 
+/** `backfill`: every object under a prefix, here or on Step Functions. */
+function addBackfillCommand(program: Command, io: CliIO): void {
   program
     .command('backfill')
     .description('process every object under an S3 prefix: plan it, run it here with bounded concurrency (or on Step Functions with --on-aws), write a report')
@@ -190,8 +204,6 @@ function buildProgram(io: CliIO): Command {
       const { backfillCommand } = await import('./backfillCommand.js');
       await backfillCommand(prefix, { ...rest, ...(maxItemMib !== undefined ? { maxItemBytes: maxItemMib * 1024 * 1024 } : {}) }, io);
     });
-
-  return program;
 }
 
 function contextEntry(value: string, previous: Record<string, string>): Record<string, string> {
