@@ -50,79 +50,92 @@ export async function processCommand(input: string, options: ProcessCommandOptio
     outputBucket: target?.bucket,
     outputPrefix: target ? target.key.replace(/^\/+/, '') : undefined,
   });
-  const progress = (totalBytes: number | undefined, label: string) =>
-    createProgressBar({ enabled: io.tty && !options.json, totalBytes, label });
-
-  /** Runs the pipeline on `bytes` with local outputs, behind a progress bar. */
-  const toDirectory = async (
-    bytes: AsyncIterable<Uint8Array>,
-    ref: { bucket: string; key: string },
-    size: number | undefined,
-    identity?: { etag?: string; versionId?: string },
-    resumes?: () => number,
-    referenceTime?: Date,
-    inputPath?: string,
-  ): Promise<{ summary: Summary; where: OutputLocations }> => {
-    const bar = progress(size, path.basename(ref.key));
-    try {
-      const done = await processToDirectory({
-        bytes, ref, identity, size, resumes, referenceTime, config, outDir: out, errorsOut: options.errorsOut, inputPath, force: options.force, signal: io.signal, onProgress: (f) => bar.update(f),
-      });
-      return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
-    } finally {
-      bar.stop();
-    }
-  };
-
-  let summary: Summary;
-  let where: OutputLocations;
-  if (input.startsWith('s3://')) {
-    const ref = parseS3Uri(input, '<input>');
-    // The AWS SDK loads here, on the S3 path only: a local file never pays for it.
-    const [{ clientsFromEnv }, { processObject }, { s3Source }] = await Promise.all([
-      import('../dev/local/clientsFromEnv.js'),
-      import('../functions/src/pipeline/processObject.js'),
-      import('../functions/src/stream/s3Source.js'),
-    ]);
-    const { s3 } = clientsFromEnv(io.env);
-    try {
-      if (target) {
-        const bar = progress(undefined, path.basename(ref.key));
-        let result;
-        try {
-          result = await processObject({ s3, config: { ...config, forceReprocess: true } }, ref, {
-            signal: io.signal,
-            onProgress: (p) => bar.update({ bytesIn: p.bytesIn, bytesOut: p.bytesOut, lines: p.lines }),
-          });
-        } finally {
-          bar.stop();
-        }
-        // forceReprocess rules out 'skipped'; the check keeps the types honest.
-        if (result.outcome !== 'processed') throw new Error(`s3://${ref.bucket}/${ref.key} was not processed: ${result.outcome === 'skipped' ? result.reason : 'reading was stopped'}`);
-        summary = result.summary;
-        const base = `s3://${target.bucket}/`;
-        where = { summary: base + summary.outputs.summaryKey, report: base + summary.outputs.reportKey, errors: summary.outputs.errorParts[0] && base + summary.outputs.errorParts[0].key };
-      } else {
-        const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: io.signal });
-        try {
-          ({ summary, where } = await toDirectory(source.bytes, ref, source.contentLength, sourceIdentity(source), () => source.resumes, source.lastModified));
-        } finally {
-          source.close();
-        }
-      }
-    } finally {
-      s3.destroy();
-    }
-  } else {
-    const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw new NotFoundError(input, `${input}: no such file`, { cause: err });
-      throw err;
-    });
-    if (!info.isFile()) throw new NotFoundError(input, `${input}: not a file`);
-    ({ summary, where } = await toDirectory(createReadStream(input, { highWaterMark: 1024 * 1024 }), { bucket: '', key: input }, info.size, undefined, undefined, info.mtime, input));
-  }
-
+  const run: Run = { options, io, out, config, progress: (totalBytes, label) => createProgressBar({ enabled: io.tty && !options.json, totalBytes, label }) };
+  const { summary, where } = input.startsWith('s3://') ? await processS3Input(run, parseS3Uri(input, '<input>'), target) : await processFile(run, input);
   io.out(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, where));
   if (summary.status === 'failed') throw new CorruptInputError(input, summary.reason ?? 'unknown damage');
   return summary;
+}
+
+/** What one `logsieve process` run has settled before it reads: its options, IO, outputs and rules. */
+interface Run {
+  options: ProcessCommandOptions;
+  io: CliIO;
+  out: string;
+  config: ReturnType<typeof loadCliConfig>;
+  progress: (totalBytes: number | undefined, label: string) => ReturnType<typeof createProgressBar>;
+}
+
+/** An s3:// input: processed as the function does when `--out` is s3:// (outputs in the bucket), else into the local directory. */
+async function processS3Input(run: Run, ref: { bucket: string; key: string }, target: { bucket: string; key: string } | undefined): Promise<{ summary: Summary; where: OutputLocations }> {
+  // The AWS SDK loads here, on the S3 path only: a local file never pays for it.
+  const [{ clientsFromEnv }, { processObject }, { s3Source }] = await Promise.all([
+    import('../dev/local/clientsFromEnv.js'),
+    import('../functions/src/pipeline/processObject.js'),
+    import('../functions/src/stream/s3Source.js'),
+  ]);
+  const { s3 } = clientsFromEnv(run.io.env);
+  try {
+    if (!target) {
+      const source = await s3Source({ client: s3, bucket: ref.bucket, key: ref.key, signal: run.io.signal });
+      try {
+        return await toDirectory(run, { bytes: source.bytes, ref, size: source.contentLength, identity: sourceIdentity(source), resumes: () => source.resumes, referenceTime: source.lastModified });
+      } finally {
+        source.close();
+      }
+    }
+    const bar = run.progress(undefined, path.basename(ref.key));
+    let result;
+    try {
+      result = await processObject({ s3, config: { ...run.config, forceReprocess: true } }, ref, {
+        signal: run.io.signal,
+        onProgress: (p) => bar.update({ bytesIn: p.bytesIn, bytesOut: p.bytesOut, lines: p.lines }),
+      });
+    } finally {
+      bar.stop();
+    }
+    // forceReprocess rules out 'skipped'; the check keeps the types honest.
+    if (result.outcome !== 'processed') throw new Error(`s3://${ref.bucket}/${ref.key} was not processed: ${result.outcome === 'skipped' ? result.reason : 'reading was stopped'}`);
+    const summary = result.summary;
+    const base = `s3://${target.bucket}/`;
+    return { summary, where: { summary: base + summary.outputs.summaryKey, report: base + summary.outputs.reportKey, errors: summary.outputs.errorParts[0] && base + summary.outputs.errorParts[0].key } };
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** A local file, into the local directory. */
+async function processFile(run: Run, input: string): Promise<{ summary: Summary; where: OutputLocations }> {
+  const info = await stat(input).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw new NotFoundError(input, `${input}: no such file`, { cause: err });
+    throw err;
+  });
+  if (!info.isFile()) throw new NotFoundError(input, `${input}: not a file`);
+  return toDirectory(run, { bytes: createReadStream(input, { highWaterMark: 1024 * 1024 }), ref: { bucket: '', key: input }, size: info.size, referenceTime: info.mtime, inputPath: input });
+}
+
+/** Runs the pipeline on `bytes` with local outputs, behind a progress bar. */
+async function toDirectory(
+  run: Run,
+  input: {
+    bytes: AsyncIterable<Uint8Array>;
+    ref: { bucket: string; key: string };
+    size: number | undefined;
+    identity?: { etag?: string; versionId?: string };
+    resumes?: () => number;
+    referenceTime?: Date | undefined;
+    inputPath?: string;
+  },
+): Promise<{ summary: Summary; where: OutputLocations }> {
+  const { options, io, out, config } = run;
+  const bar = run.progress(input.size, path.basename(input.ref.key));
+  try {
+    const done = await processToDirectory({
+      bytes: input.bytes, ref: input.ref, identity: input.identity, size: input.size, resumes: input.resumes, referenceTime: input.referenceTime, config, outDir: out,
+      errorsOut: options.errorsOut, inputPath: input.inputPath, force: options.force, signal: io.signal, onProgress: (f) => bar.update(f),
+    });
+    return { summary: done.summary, where: { summary: done.summaryPath, report: done.reportPath, errors: done.errorsPath } };
+  } finally {
+    bar.stop();
+  }
 }
