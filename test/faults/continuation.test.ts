@@ -136,7 +136,24 @@ async function singlePass(key: string, event: SQSEvent): Promise<{ summary: Summ
 }
 
 /** Time left per invocation: a sixth of a single pass (it includes each invocation's own requests), at least 100 ms, plus the margin. */
-const budgetOf = (wallMs: number, share = 6): number => Math.max(100, Math.round(wallMs / share)) + MARGIN_MS;
+const budgetOf = (wallMs: number, share = 6, floorMs = 100): number => Math.max(floorMs, Math.round(wallMs / share)) + MARGIN_MS;
+
+/**
+ * Runs `attempt` with the budget of `share` of the single pass, then with half and a quarter of it
+ * (and of the 100 ms floor, which a fast machine reaches first: a pass of 250 ms over invocations of
+ * 100 ms is 3 of them) while the attempt says its setup did not happen (undefined: the object was
+ * finished too soon, as when the single pass it was timed from ran on a busier machine than the
+ * invocations after it). Every invocation reads at least one line, so each makes progress.
+ * The assertions are the test's; only the stop's timing is tuned, never what is checked.
+ */
+async function withShrinkingBudget<T>(wallMs: number, share: number, attempt: (remainingMs: number) => Promise<T | undefined>): Promise<{ result: T; remainingMs: number }> {
+  for (const factor of [1, 2, 4]) {
+    const remainingMs = budgetOf(wallMs, share * factor, 100 / factor);
+    const result = await attempt(remainingMs);
+    if (result !== undefined) return { result, remainingMs };
+  }
+  throw new Error(`the object was finished before the case's setup with ${share}, ${share * 2} and ${share * 4} invocations a pass (floors 100, 50, 25 ms)`);
+}
 
 /**
  * Plays the event source mapping: hands `event` to the handler with `remainingMs` left, then the
@@ -174,12 +191,15 @@ const metricSum = (name: string, since: number): number => rig.metrics.slice(sin
 async function continuedRun(task: { meta: { fault?: FaultRow } }, label: string, key: string, body: Buffer, share = 6): Promise<void> {
   const event = await upload(key, body);
   const reference = await singlePass(key, event);
-  const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
-  const metricsFrom = rig.metrics.length;
-  const remainingMs = budgetOf(reference.wallMs, share);
-
-  const { runs, responses } = await drive(depsFor(prefix), prefix, key, event, remainingMs);
-  const summary = (await summaryOf(prefix, key))!;
+  // At least 3 invocations is part of what is checked: a pass that finishes in fewer runs again with less time each.
+  const { result: attempt, remainingMs } = await withShrinkingBudget(reference.wallMs, share, async (budget) => {
+    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+    const metricsFrom = rig.metrics.length;
+    const { runs, responses } = await drive(depsFor(prefix), prefix, key, event, budget);
+    const summary = (await summaryOf(prefix, key))!;
+    return summary.processing.invocations >= 3 ? { prefix, metricsFrom, runs, responses, summary } : undefined;
+  });
+  const { prefix, metricsFrom, runs, responses, summary } = attempt;
   const records = await recordLines(summary);
   const same = records.length === reference.records.length && records.every((r, i) => r === reference.records[i]);
   record(task, {
@@ -214,22 +234,25 @@ describe('continuation faults', () => {
     const key = 'continuation/duplicate.log';
     const event = await upload(key, Buffer.from(stackTraceLog(160_000, 2).text));
     const reference = await singlePass(key, event);
-    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
-    const deps = depsFor(prefix);
-    const metricsFrom = rig.metrics.length;
-    const remainingMs = budgetOf(reference.wallMs);
-    let first: SQSEvent | undefined;
-    let raced: SQSBatchResponse[] = [];
-    const { runs } = await drive(deps, prefix, key, event, remainingMs, async (_run, next) => {
-      if (first) return undefined;
-      // The first continuation, delivered twice at once: one takes the checkpoint, the other is skipped.
-      first = next;
-      raced = (await Promise.all([handleEvent(deps, next, lambdaContext(remainingMs)), handleEvent(deps, next, lambdaContext(remainingMs))])) as SQSBatchResponse[];
-      return [];
+    const { result: attempt, remainingMs } = await withShrinkingBudget(reference.wallMs, 6, async (budget) => {
+      const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+      const deps = depsFor(prefix);
+      const metricsFrom = rig.metrics.length;
+      let first: SQSEvent | undefined;
+      let raced: SQSBatchResponse[] = [];
+      const { runs } = await drive(deps, prefix, key, event, budget, async (_run, next) => {
+        if (first) return undefined;
+        // The first continuation, delivered twice at once: one takes the checkpoint, the other is skipped.
+        first = next;
+        raced = (await Promise.all([handleEvent(deps, next, lambdaContext(budget)), handleEvent(deps, next, lambdaContext(budget))])) as SQSBatchResponse[];
+        return [];
+      });
+      return first ? { prefix, deps, metricsFrom, first, raced, runs } : undefined; // undefined: finished in one invocation
     });
+    const { prefix, deps, metricsFrom, first, raced, runs } = attempt;
     const partsBefore = await partKeys(prefix, key);
     // Once more after the object is finished: no checkpoint, nothing written.
-    const late = (await handleEvent(deps, first!, lambdaContext(remainingMs))) as SQSBatchResponse;
+    const late = (await handleEvent(deps, first, lambdaContext(remainingMs))) as SQSBatchResponse;
     const summary = (await summaryOf(prefix, key))!;
     const records = await recordLines(summary);
     const skipped = metricSum('ContinuationsSkipped', metricsFrom);
@@ -256,26 +279,29 @@ describe('continuation faults', () => {
     const first = stackTraceLog(200_000, 3);
     const event = await upload(key, Buffer.from(first.text));
     const reference1 = await singlePass(key, event);
-    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
-    const deps = depsFor(prefix);
-    // An eighth of a pass, so that the first version is surely not finished after two invocations.
-    const remainingMs = budgetOf(reference1.wallMs, 8);
     // The replacement is small: one invocation reads it whole, so its summary lists one part.
     const second = stackTraceLog(5_000, 4);
-    let partsOfFirst: string[] = [];
-    let notificationOfSecond: SQSEvent | undefined;
-    const { runs } = await drive(deps, prefix, key, event, remainingMs, async (_run, next) => {
-      if (notificationOfSecond) return undefined;
-      partsOfFirst = await partKeys(prefix, key);
-      if (partsOfFirst.length < 3) return undefined;
-      notificationOfSecond = await upload(key, Buffer.from(second.text));
-      return [next];
+    // An eighth of a pass (or less), so that the first version is surely not finished after two invocations.
+    const { result: attempt, remainingMs } = await withShrinkingBudget(reference1.wallMs, 8, async (budget) => {
+      const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+      const deps = depsFor(prefix);
+      let partsOfFirst: string[] = [];
+      let notificationOfSecond: SQSEvent | undefined;
+      const { runs } = await drive(deps, prefix, key, event, budget, async (_run, next) => {
+        if (notificationOfSecond) return undefined;
+        partsOfFirst = await partKeys(prefix, key);
+        if (partsOfFirst.length < 3) return undefined;
+        notificationOfSecond = await upload(key, Buffer.from(second.text));
+        return [next];
+      });
+      return notificationOfSecond ? { prefix, deps, partsOfFirst, notificationOfSecond, runs } : undefined;
     });
+    const { prefix, deps, partsOfFirst, notificationOfSecond, runs } = attempt;
     const summary = (await summaryOf(prefix, key))!;
-    const reference2 = await singlePass(key, notificationOfSecond!);
+    const reference2 = await singlePass(key, notificationOfSecond);
     const records = await recordLines(summary);
     // The second version's own notification comes after: its complete summary is found, it is skipped.
-    const lateNotification = (await handleEvent(deps, notificationOfSecond!, lambdaContext(remainingMs))) as SQSBatchResponse;
+    const lateNotification = (await handleEvent(deps, notificationOfSecond, lambdaContext(remainingMs))) as SQSBatchResponse;
     record(task, {
       case: 'continuation: the object replaced once its first attempt has written 3 parts',
       expected: `restart from byte 0 on the new ETag; ${reference2.records.length} records of the new version; the old parts gone`,
@@ -299,26 +325,29 @@ describe('continuation faults', () => {
     const key = 'continuation/killed.log';
     const event = await upload(key, Buffer.from(stackTraceLog(160_000, 5).text));
     const reference = await singlePass(key, event);
-    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
-    const deps = depsFor(prefix, proxy.endpoint);
-    // A third of a pass: each of the first two invocations surely gets far enough to write a part, even on a loaded machine.
-    const remainingMs = budgetOf(reference.wallMs, 3);
-    proxy.clear();
-    const checkpointPath = `/${rig.outputBucket}/${prefix}checkpoints/${key}.json`;
-    // The first invocation creates the checkpoint (If-None-Match) and saves it (If-Match: 1); the
-    // second claims it (2) and saves it (3). That save is refused (the SDK does not retry a 403), as
-    // if the process died right after its part was completed.
-    let conditionalWrites = 0;
-    proxy.add({
-      name: 'kill-before-checkpoint',
-      match: (r) => r.method === 'PUT' && decodeURIComponent(r.path) === checkpointPath && r.headers['if-match'] !== undefined && ++conditionalWrites === 3,
-      action: { kind: 'status', status: 403, code: 'AccessDenied', message: 'simulated kill between part and checkpoint' },
+    // A third of a pass (or less): each of the first two invocations surely gets far enough to write a part, even on a loaded machine.
+    const { result: attempt, remainingMs } = await withShrinkingBudget(reference.wallMs, 3, async (budget) => {
+      const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+      const deps = depsFor(prefix, proxy.endpoint);
+      proxy.clear();
+      const checkpointPath = `/${rig.outputBucket}/${prefix}checkpoints/${key}.json`;
+      // The first invocation creates the checkpoint (If-None-Match) and saves it (If-Match: 1); the
+      // second claims it (2) and saves it (3). That save is refused (the SDK does not retry a 403), as
+      // if the process died right after its part was completed.
+      let conditionalWrites = 0;
+      proxy.add({
+        name: 'kill-before-checkpoint',
+        match: (r) => r.method === 'PUT' && decodeURIComponent(r.path) === checkpointPath && r.headers['if-match'] !== undefined && ++conditionalWrites === 3,
+        action: { kind: 'status', status: 403, code: 'AccessDenied', message: 'simulated kill between part and checkpoint' },
+      });
+      expect(await handleEvent(deps, event, lambdaContext(budget))).toEqual({ batchItemFailures: [] });
+      if ((await checkpointOf(prefix, key)) === undefined) return undefined; // finished in one invocation
+      const continuation = await receiveNotifications(rig.sqs, pipe, 1);
+      const killedRun = (await handleEvent(deps, continuation, lambdaContext(budget))) as SQSBatchResponse;
+      const afterKill = await checkpointOf(prefix, key);
+      return afterKill ? { prefix, deps, continuation, killedRun, afterKill } : undefined; // undefined: finished in two
     });
-
-    expect(await handleEvent(deps, event, lambdaContext(remainingMs))).toEqual({ batchItemFailures: [] });
-    const continuation = await receiveNotifications(rig.sqs, pipe, 1);
-    const killedRun = (await handleEvent(deps, continuation, lambdaContext(remainingMs))) as SQSBatchResponse;
-    const afterKill = (await checkpointOf(prefix, key))!;
+    const { prefix, deps, continuation, killedRun, afterKill } = attempt;
     const storedAfterKill = await partKeys(prefix, key);
     // SQS gives the message back after its visibility timeout, by when the lease has expired.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(afterKill.lease!.until) - Date.now()) + 100));
@@ -345,20 +374,24 @@ describe('continuation faults', () => {
     const key = 'continuation/unsent.log';
     const event = await upload(key, Buffer.from(stackTraceLog(160_000, 6).text));
     const reference = await singlePass(key, event);
-    const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
-    const deps = depsFor(prefix);
-    const remainingMs = budgetOf(reference.wallMs);
     // The second invocation's send fails, as if the process died right after it saved its checkpoint.
-    const failing: HandlerDeps = {
-      ...deps,
-      sendContinuation: async () => {
-        throw new Error('simulated crash before the continuation was sent');
-      },
-    };
-    expect(await handleEvent(deps, event, lambdaContext(remainingMs))).toEqual({ batchItemFailures: [] });
-    const continuation = await receiveNotifications(rig.sqs, pipe, 1);
-    const crashed = (await handleEvent(failing, continuation, lambdaContext(remainingMs))) as SQSBatchResponse;
-    const saved = (await checkpointOf(prefix, key))!;
+    const { result: attempt, remainingMs } = await withShrinkingBudget(reference.wallMs, 6, async (budget) => {
+      const prefix = `${OUT}${randomUUID().slice(0, 8)}/`;
+      const deps = depsFor(prefix);
+      const failing: HandlerDeps = {
+        ...deps,
+        sendContinuation: async () => {
+          throw new Error('simulated crash before the continuation was sent');
+        },
+      };
+      expect(await handleEvent(deps, event, lambdaContext(budget))).toEqual({ batchItemFailures: [] });
+      if ((await checkpointOf(prefix, key)) === undefined) return undefined; // finished in one invocation
+      const continuation = await receiveNotifications(rig.sqs, pipe, 1);
+      const crashed = (await handleEvent(failing, continuation, lambdaContext(budget))) as SQSBatchResponse;
+      const saved = await checkpointOf(prefix, key);
+      return saved ? { prefix, deps, continuation, crashed, saved } : undefined; // undefined: finished in two
+    });
+    const { prefix, deps, continuation, crashed, saved } = attempt;
     // Retried at once, the message is stale (the checkpoint awaits another token) and is skipped...
     const early = (await handleEvent(deps, continuation, lambdaContext(remainingMs))) as SQSBatchResponse;
     const earlyCheckpoint = (await checkpointOf(prefix, key))!;
