@@ -156,6 +156,27 @@ async function withShrinkingBudget<T>(wallMs: number, share: number, attempt: (r
 }
 
 /**
+ * The first invocation of `event` (with `deps`), then its continuation message handed to `second`:
+ * that message, the second's response and the checkpoint after it; undefined when the object was
+ * finished in one invocation or two (the budget was too long for the case's setup).
+ */
+async function twoInvocations(
+  deps: HandlerDeps,
+  second: HandlerDeps,
+  prefix: string,
+  key: string,
+  event: SQSEvent,
+  budget: number,
+): Promise<{ continuation: SQSEvent; response: SQSBatchResponse; checkpoint: Checkpoint } | undefined> {
+  expect(await handleEvent(deps, event, lambdaContext(budget))).toEqual({ batchItemFailures: [] });
+  if ((await checkpointOf(prefix, key)) === undefined) return undefined;
+  const continuation = await receiveNotifications(rig.sqs, pipe, 1);
+  const response = (await handleEvent(second, continuation, lambdaContext(budget))) as SQSBatchResponse;
+  const checkpoint = await checkpointOf(prefix, key);
+  return checkpoint ? { continuation, response, checkpoint } : undefined;
+}
+
+/**
  * Plays the event source mapping: hands `event` to the handler with `remainingMs` left, then the
  * next message from the queue, until the summary of `key` exists. `between` sees each message after
  * the first and may return the events to deliver instead (none: it delivered them itself). `runs`
@@ -340,12 +361,8 @@ describe('continuation faults', () => {
         match: (r) => r.method === 'PUT' && decodeURIComponent(r.path) === checkpointPath && r.headers['if-match'] !== undefined && ++conditionalWrites === 3,
         action: { kind: 'status', status: 403, code: 'AccessDenied', message: 'simulated kill between part and checkpoint' },
       });
-      expect(await handleEvent(deps, event, lambdaContext(budget))).toEqual({ batchItemFailures: [] });
-      if ((await checkpointOf(prefix, key)) === undefined) return undefined; // finished in one invocation
-      const continuation = await receiveNotifications(rig.sqs, pipe, 1);
-      const killedRun = (await handleEvent(deps, continuation, lambdaContext(budget))) as SQSBatchResponse;
-      const afterKill = await checkpointOf(prefix, key);
-      return afterKill ? { prefix, deps, continuation, killedRun, afterKill } : undefined; // undefined: finished in two
+      const two = await twoInvocations(deps, deps, prefix, key, event, budget);
+      return two && { prefix, deps, continuation: two.continuation, killedRun: two.response, afterKill: two.checkpoint };
     });
     const { prefix, deps, continuation, killedRun, afterKill } = attempt;
     const storedAfterKill = await partKeys(prefix, key);
@@ -384,12 +401,8 @@ describe('continuation faults', () => {
           throw new Error('simulated crash before the continuation was sent');
         },
       };
-      expect(await handleEvent(deps, event, lambdaContext(budget))).toEqual({ batchItemFailures: [] });
-      if ((await checkpointOf(prefix, key)) === undefined) return undefined; // finished in one invocation
-      const continuation = await receiveNotifications(rig.sqs, pipe, 1);
-      const crashed = (await handleEvent(failing, continuation, lambdaContext(budget))) as SQSBatchResponse;
-      const saved = await checkpointOf(prefix, key);
-      return saved ? { prefix, deps, continuation, crashed, saved } : undefined; // undefined: finished in two
+      const two = await twoInvocations(deps, failing, prefix, key, event, budget);
+      return two && { prefix, deps, continuation: two.continuation, crashed: two.response, saved: two.checkpoint };
     });
     const { prefix, deps, continuation, crashed, saved } = attempt;
     // Retried at once, the message is stale (the checkpoint awaits another token) and is skipped...

@@ -1,3 +1,5 @@
+import { errorMessage } from '../stream/errors.js';
+
 /** Base class for failures to write results back to S3. */
 export class OutputError extends Error {
   override name = 'OutputError';
@@ -13,7 +15,7 @@ export class ErrorPartWriteError extends OutputError {
     readonly records: number,
     options?: { cause?: unknown },
   ) {
-    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    const why = errorMessage(options?.cause);
     super(`writing error records to s3://${bucket}/${key} failed after ${records} records: ${why}`, options);
   }
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ErrorRecord } from '../parse/types.js';
 import { ERROR_PART } from './constants.js';
+import { errorMessage } from '../stream/errors.js';
 import { OutputError } from './errors.js';
 import { ndjsonChunks } from './ndjsonChunks.js';
 import type { ErrorPart } from './writeErrorRecords.js';
@@ -26,7 +27,7 @@ export class RecordsFileWriteError extends OutputError {
     readonly records: number,
     options?: { cause?: unknown },
   ) {
-    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    const why = errorMessage(options?.cause);
     super(`writing error records to ${path} failed after ${records} records: ${why}`, options);
   }
 }

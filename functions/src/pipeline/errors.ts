@@ -1,3 +1,5 @@
+import { errorMessage } from '../stream/errors.js';
+
 /** Base class of the pipeline's own errors. */
 export class PipelineError extends Error {
   override name = 'PipelineError';
@@ -133,7 +135,7 @@ export class ContinuationSendError extends PipelineError {
     readonly destination: string,
     options?: { cause?: unknown },
   ) {
-    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    const why = errorMessage(options?.cause);
     super(`sending the continuation of s3://${bucket}/${key} to ${destination} failed: ${why}`, options);
   }
 }
