@@ -2,10 +2,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createLogger, createS3Client } from '../src/containerClients.js';
 import { loadRollupConfig } from '../src/config/loadRollupConfig.js';
 import { RollupRunError } from '../src/rollup/errors.js';
+import { limitHeapGrowth } from '../src/rollup/limitHeapGrowth.js';
 import { publishChange } from '../src/rollup/publishChange.js';
 import type { RunReport } from '../src/rollup/runRollups.js';
 import { runRollups } from '../src/rollup/runRollups.js';
 
+// The heap stays within 1.5× what the merge keeps, whatever the number of summaries (limitHeapGrowth).
+limitHeapGrowth();
 // Built once per container: a bad setting fails the cold start with the variable's name.
 const config = loadRollupConfig(process.env);
 const logger = createLogger();
