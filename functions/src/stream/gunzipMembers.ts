@@ -36,12 +36,13 @@ const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
 
 /**
  * gzip, member by member (RFC 1952): each member's header is read here, its deflate data goes
- * through zlib's raw inflate on the thread pool, and its trailer (CRC-32 where `zlib.crc32` exists,
+ * through zlib's raw inflate (in one synchronous call when it lies in the chunk at hand and decodes
+ * to at most 256 KiB, as Firehose's small members do; otherwise streamed on the thread pool), and its trailer (CRC-32 where `zlib.crc32` exists,
  * size) is checked here. Unlike zlib's gunzip, which fails at (and drops the last output chunk
  * before) any byte after a member that starts no new member, bytes that are no member are
  * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
  * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
- * chunk (`chunkSize`), one source chunk in flight, one member header (≤ 256 KiB).
+ * chunk (`chunkSize`; a member inflated at once is at most that too), one source chunk in flight, one member header (≤ 256 KiB).
  *
  * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
  * that ends inside a member, after yielding what was decoded before it.
@@ -144,8 +145,48 @@ async function failHeader(reader: PushbackReader): Promise<undefined> {
   return undefined;
 }
 
+/**
+ * Members whose decompressed data is at most this many bytes, and whose deflate data lies in the
+ * chunk at hand, are inflated in one synchronous call (at most about 1 ms of the event loop) instead
+ * of through a stream on the thread pool: Firehose writes one member per CloudWatch Logs envelope,
+ * of a few KiB each, and a stream per member cost about 30× the inflate itself.
+ */
+export const SYNC_MEMBER_MAX_BYTES = 256 * 1024;
+
 /** Inflates one member's deflate data, then checks its trailer. */
 async function* inflateMember(reader: PushbackReader, chunkSize: number, progress: GunzipProgress, memberStart: number): AsyncGenerator<Uint8Array> {
+  const whole = await inflateInChunk(reader, Math.min(SYNC_MEMBER_MAX_BYTES, chunkSize));
+  if (whole === undefined) {
+    await checkTrailer(reader, progress, memberStart, yield* inflateStreamed(reader, chunkSize, progress));
+    return;
+  }
+  // Checked before it is yielded: a member decoded at once that fails its trailer yields nothing.
+  await checkTrailer(reader, progress, memberStart, { crc: crc32 ? crc32(whole) : 0, size: whole.byteLength });
+  progress.bytesOut += whole.byteLength;
+  if (whole.byteLength > 0) yield whole;
+}
+
+/**
+ * The member's decompressed bytes when its deflate data ends inside the reader's next chunk and
+ * decodes to at most `maxOutputLength` (SYNC_MEMBER_MAX_BYTES, or `chunkSize` when smaller); the chunk's rest is given back. Otherwise
+ * (it goes on past the chunk, is larger, or is corrupt) undefined with nothing consumed, and the
+ * streamed path reads it, with its own errors and offsets.
+ */
+async function inflateInChunk(reader: PushbackReader, maxOutputLength: number): Promise<Buffer | undefined> {
+  const chunk = await reader.next();
+  if (chunk === undefined) return undefined;
+  try {
+    const { buffer, engine } = zlib.inflateRawSync(chunk, { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    reader.unshift(chunk.subarray(engine.bytesWritten));
+    return buffer;
+  } catch {
+    reader.unshift(chunk);
+    return undefined;
+  }
+}
+
+/** Inflates one member's deflate data through zlib's raw inflate on the thread pool; returns its CRC-32 and size. */
+async function* inflateStreamed(reader: PushbackReader, chunkSize: number, progress: GunzipProgress): AsyncGenerator<Uint8Array, { crc: number; size: number }> {
   const inflater = zlib.createInflateRaw({ chunkSize });
   const dataStart = reader.offset;
   let fed = 0;
@@ -204,6 +245,11 @@ async function* inflateMember(reader: PushbackReader, chunkSize: number, progres
     await pump;
   }
   if (failed) throw sourceError;
+  return { crc, size };
+}
+
+/** Reads the member's trailer and checks its CRC-32 (where `zlib.crc32` exists) and size against what was decoded. */
+async function checkTrailer(reader: PushbackReader, progress: GunzipProgress, memberStart: number, decoded: { crc: number; size: number }): Promise<void> {
   const trailer = await reader.peekConcat(GZIP_TRAILER_BYTES);
   if (trailer === undefined) {
     throw new DecompressError('Corrupt or truncated gzip input: the member ends without its trailer', {
@@ -212,6 +258,7 @@ async function* inflateMember(reader: PushbackReader, chunkSize: number, progres
   }
   const storedCrc = trailer.readUInt32LE(0);
   const storedSize = trailer.readUInt32LE(4);
+  const { crc, size } = decoded;
   const check = storedSize !== size % 2 ** 32 ? `size: trailer says ${storedSize}, ${size % 2 ** 32} decoded`
     : crc32 && storedCrc !== crc >>> 0 ? `CRC-32: trailer says ${storedCrc}, ${crc >>> 0} decoded` : undefined;
   if (check !== undefined) {
