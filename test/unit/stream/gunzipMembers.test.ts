@@ -68,9 +68,9 @@ describe('gunzipMembers (through decompress)', () => {
   it('fails a corrupt small member, or one whose trailer does not match, after the members before it', async () => {
     const good = gzipSync('first member\n');
     const corrupt = Buffer.from(gzipSync('second member\n'.repeat(50)));
-    corrupt[12] ^= 0xff;
+    corrupt[12] = corrupt[12]! ^ 0xff;
     const badCrc = Buffer.from(gzipSync('third member\n'));
-    badCrc[badCrc.length - 8] ^= 0x01;
+    badCrc[badCrc.length - 8] = badCrc[badCrc.length - 8]! ^ 0x01;
     for (const bad of [corrupt, badCrc]) {
       const out: string[] = [];
       const error = await (async () => {
