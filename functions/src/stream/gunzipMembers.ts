@@ -166,23 +166,34 @@ async function* inflateMember(reader: PushbackReader, chunkSize: number, progres
   if (whole.byteLength > 0) yield whole;
 }
 
+/** Compressed bytes a member inflated in one call may span: the chunk it starts in joined with the next one, at most. */
+const SYNC_MEMBER_MAX_INPUT = 1024 * 1024;
+
 /**
- * The member's decompressed bytes when its deflate data ends inside the reader's next chunk and
- * decodes to at most `maxOutputLength` (SYNC_MEMBER_MAX_BYTES, or `chunkSize` when smaller); the chunk's rest is given back. Otherwise
- * (it goes on past the chunk, is larger, or is corrupt) undefined with nothing consumed, and the
- * streamed path reads it, with its own errors and offsets.
+ * The member's decompressed bytes when its deflate data ends inside the reader's next chunk (or,
+ * when it starts in one chunk and ends in the next, inside the two joined, at most
+ * SYNC_MEMBER_MAX_INPUT bytes) and decodes to at most `maxOutputLength` (SYNC_MEMBER_MAX_BYTES, or
+ * `chunkSize` when smaller); the rest is given back. Otherwise (it goes on further, is larger, or
+ * is corrupt) undefined with nothing consumed, and the streamed path reads it, with its own errors
+ * and offsets.
  */
 async function inflateInChunk(reader: PushbackReader, maxOutputLength: number): Promise<Buffer | undefined> {
-  const chunk = await reader.next();
-  if (chunk === undefined) return undefined;
-  try {
-    const { buffer, engine } = zlib.inflateRawSync(chunk, { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-    reader.unshift(chunk.subarray(engine.bytesWritten));
-    return buffer;
-  } catch {
-    reader.unshift(chunk);
-    return undefined;
+  let input = await reader.next();
+  for (let joined = false; input !== undefined; joined = true) {
+    try {
+      const { buffer, engine } = zlib.inflateRawSync(input, { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      reader.unshift(input.subarray(engine.bytesWritten));
+      return buffer;
+    } catch (error) {
+      reader.unshift(input);
+      // Only a member cut by the chunk's end (zlib wants more input) is tried once more, with the next chunk joined.
+      if (joined || (error as { code?: string }).code !== 'Z_BUF_ERROR' || input.byteLength >= SYNC_MEMBER_MAX_INPUT) return undefined;
+      // peekConcat leaves the joined bytes in place as one chunk: the next read returns them whole.
+      if ((await reader.peekConcat(input.byteLength + 1)) === undefined) return undefined;
+      input = await reader.next();
+    }
   }
+  return undefined;
 }
 
 /** Inflates one member's deflate data through zlib's raw inflate on the thread pool; returns its CRC-32 and size. */
