@@ -103,7 +103,7 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
   const { createMerger } = await import('../functions/src/rollup/createMerger.js');
   const { fromSummary } = await import('../functions/src/rollup/fromSummary.js');
   const { buildRollup } = await import('../functions/src/rollup/buildRollup.js');
-  const { limitHeapGrowth } = await import('../functions/src/rollup/limitHeapGrowth.js');
+  const { limitHeapGrowth } = await import('../functions/src/runtime/limitHeapGrowth.js');
   const prefix = `n${count}/`;
   const started = performance.now();
   let summaries = 0;
@@ -113,7 +113,7 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
   let external = 0;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (which === 'merge' || which === 'heap') {
-    // As the rollup writer and `logsieve rollup` do at start.
+    // As the rollup writer and the `logsieve` command do at start.
     limitHeapGrowth();
     const merger = createMerger();
     const inputs = [];

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { buildRollup } from '../functions/src/rollup/buildRollup.js';
 import { createMerger } from '../functions/src/rollup/createMerger.js';
 import { fromSummary } from '../functions/src/rollup/fromSummary.js';
-import { limitHeapGrowth } from '../functions/src/rollup/limitHeapGrowth.js';
 import type { StoredSummary } from '../functions/src/rollup/readS3Summaries.js';
 import { readS3Summaries } from '../functions/src/rollup/readS3Summaries.js';
 import { renderRollup } from '../functions/src/rollup/renderRollup.js';
@@ -38,8 +37,6 @@ export async function rollupCommand(input: string, options: RollupCommandOptions
   const since = instant(options.since, '--since');
   const until = instant(options.until, '--until');
   if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${options.since}) must be before --until (${options.until})`);
-  // The CLI runs one command a process: the heap stays within 1.5× what the merge keeps.
-  limitHeapGrowth();
   let source: AsyncIterable<StoredSummary>;
   if (input.startsWith('s3://')) {
     const { bucket, key: prefix } = parseS3Uri(input, '<input>', { keyRequired: false });

@@ -2,12 +2,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createLogger, createS3Client } from '../src/containerClients.js';
 import { loadRollupConfig } from '../src/config/loadRollupConfig.js';
 import { RollupRunError } from '../src/rollup/errors.js';
-import { limitHeapGrowth } from '../src/rollup/limitHeapGrowth.js';
 import { publishChange } from '../src/rollup/publishChange.js';
 import type { RunReport } from '../src/rollup/runRollups.js';
 import { runRollups } from '../src/rollup/runRollups.js';
+import { limitHeapGrowth } from '../src/runtime/limitHeapGrowth.js';
 
-// The heap stays within 1.5× what the merge keeps, whatever the number of summaries (limitHeapGrowth).
+// The heap grows to at most 1.5× what the last full GC kept, whatever the number of summaries (limitHeapGrowth).
 limitHeapGrowth();
 // Built once per container: a bad setting fails the cold start with the variable's name.
 const config = loadRollupConfig(process.env);

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { limitHeapGrowth } from '../../../functions/src/rollup/limitHeapGrowth.js';
+import { limitHeapGrowth } from '../../../functions/src/runtime/limitHeapGrowth.js';
 
 const run = promisify(execFile);
-const MODULE = new URL('../../../functions/src/rollup/limitHeapGrowth.ts', import.meta.url).href;
+const MODULE = new URL('../../../functions/src/runtime/limitHeapGrowth.ts', import.meta.url).href;
 
 /**
  * A fresh process that replaces a live set of about 64 MiB piece by piece (every piece outlives
