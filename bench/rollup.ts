@@ -113,7 +113,7 @@ async function child(which: Case, endpoint: string, count: number, concurrency: 
   let external = 0;
   const gc = (globalThis as { gc?: () => void }).gc;
   if (which === 'merge' || which === 'heap') {
-    // As the rollup writer and the `logsieve` command do at start.
+    // As the rollup writer and `logsieve rollup` do at start.
     limitHeapGrowth();
     const merger = createMerger();
     const inputs = [];

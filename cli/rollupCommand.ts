@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { buildRollup } from '../functions/src/rollup/buildRollup.js';
 import { createMerger } from '../functions/src/rollup/createMerger.js';
 import { fromSummary } from '../functions/src/rollup/fromSummary.js';
+import { limitHeapGrowth } from '../functions/src/runtime/limitHeapGrowth.js';
 import type { StoredSummary } from '../functions/src/rollup/readS3Summaries.js';
 import { readS3Summaries } from '../functions/src/rollup/readS3Summaries.js';
 import { renderRollup } from '../functions/src/rollup/renderRollup.js';
@@ -37,6 +38,8 @@ export async function rollupCommand(input: string, options: RollupCommandOptions
   const since = instant(options.since, '--since');
   const until = instant(options.until, '--until');
   if (since !== undefined && until !== undefined && since >= until) throw new UsageError(`--since (${options.since}) must be before --until (${options.until})`);
+  // The CLI runs one command a process: the merge's heap grows to at most 1.5× what the last full GC kept.
+  limitHeapGrowth();
   let source: AsyncIterable<StoredSummary>;
   if (input.startsWith('s3://')) {
     const { bucket, key: prefix } = parseS3Uri(input, '<input>', { keyRequired: false });

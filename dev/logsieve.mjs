@@ -3,7 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { limitHeapGrowth } = await import('../functions/src/runtime/limitHeapGrowth.ts');
-limitHeapGrowth(); // as the built command does (cli/bin.ts)
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -3,10 +3,6 @@ import type { BackfillAnswer } from '../src/backfill/handleBackfillEvent.js';
 import { handleBackfillEvent } from '../src/backfill/handleBackfillEvent.js';
 import { createLogger, createMetrics, createS3Client } from '../src/containerClients.js';
 import { loadConfig } from '../src/config/loadConfig.js';
-import { limitHeapGrowth } from '../src/runtime/limitHeapGrowth.js';
-
-// The heap grows to at most 1.5× what the last full GC kept (limitHeapGrowth).
-limitHeapGrowth();
 
 // Built once per container, as in processLog.ts: a bad setting fails the cold start with its name.
 const config = loadConfig(process.env);

@@ -4,10 +4,6 @@ import { loadConfig } from '../src/config/loadConfig.js';
 import { createContinuationSender } from '../src/pipeline/createContinuationSender.js';
 import type { ObjectOutcome } from '../src/pipeline/handleEvent.js';
 import { handleEvent } from '../src/pipeline/handleEvent.js';
-import { limitHeapGrowth } from '../src/runtime/limitHeapGrowth.js';
-
-// The heap grows to at most 1.5× what the last full GC kept (limitHeapGrowth).
-limitHeapGrowth();
 
 // Built once per container: a bad setting fails the cold start with the variable's name.
 const config = loadConfig(process.env);
