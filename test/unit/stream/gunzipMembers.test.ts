@@ -80,5 +80,20 @@ describe('gunzipMembers (through decompress)', () => {
       expect(out.join('')).toBe('first member\n');
     }
   });
+
+  it('formats no stack for the zlib errors of members cut by a chunk\'s end (under --enable-source-maps each decoded the source map)', async () => {
+    const members = Array.from({ length: 50 }, (_, i) => gzipSync(`member ${i}\n`.repeat(300)));
+    const framed: string[] = [];
+    Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]): string => {
+      if (frames.length > 0) framed.push(`${error.name} ${String((error as { code?: unknown }).code)}`);
+      return `${error.name}: ${error.message}\n${frames.map((f) => `    at ${String(f)}`).join('\n')}`;
+    };
+    const bytes = Buffer.concat(members);
+    // Cuts every 97 bytes at first: most members start in one chunk and end in another, some span three.
+    const { out } = await drain(splitAt(bytes, Array.from({ length: 40 }, (_, i) => i * 97)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.toString()).toBe(Array.from({ length: 50 }, (_, i) => `member ${i}\n`.repeat(300)).join(''));
+    expect(framed.filter((e) => e.includes('Z_') || e.includes('BUFFER'))).toEqual([]);
+  });
 });
 
