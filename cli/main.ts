@@ -13,6 +13,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Exit code of a run stopped by SIGINT/SIGTERM before it could finish (128 + SIGINT). */
 const INTERRUPTED = 130;
+/** The abort reason when stdout was closed by its reader. */
+const STDOUT_CLOSED = new Error('stdout closed');
 
 /**
  * Runs the `logsieve` command line and resolves to the process exit code (see {@link EXIT}); never
@@ -38,6 +40,15 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     if (signals > 1) process.exit(INTERRUPTED);
     controller.abort(new Error('interrupted'));
   };
+  if (!io.out) {
+    // A closed stdout (`logsieve … | head`): the command stops and the process exits quietly with 0,
+    // as a pipeline expects, instead of crashing on the EPIPE. Kept for the process's life: a write
+    // still pending when main returns fails after it.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      if (!controller.signal.aborted) controller.abort(STDOUT_CLOSED);
+    });
+  }
   if (!io.signal) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -51,6 +62,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (controller.signal.reason === STDOUT_CLOSED) return EXIT.ok;
     if (cli.signal.aborted) {
       cli.err('logsieve: interrupted\n');
       return INTERRUPTED;
