@@ -9,6 +9,7 @@ import { limitHeapGrowth } from '../src/runtime/limitHeapGrowth.js';
 
 // The heap grows to at most 1.5× what the last full GC kept, whatever the number of summaries (limitHeapGrowth).
 limitHeapGrowth();
+
 // Built once per container: a bad setting fails the cold start with the variable's name.
 const config = loadRollupConfig(process.env);
 const logger = createLogger();

@@ -37,12 +37,13 @@ const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
 /**
  * gzip, member by member (RFC 1952): each member's header is read here, its deflate data goes
  * through zlib's raw inflate (in one synchronous call when it lies in the chunk at hand and decodes
- * to at most 256 KiB, as Firehose's small members do; otherwise streamed on the thread pool), and its trailer (CRC-32 where `zlib.crc32` exists,
- * size) is checked here. Unlike zlib's gunzip, which fails at (and drops the last output chunk
+ * to at most 256 KiB, as Firehose's small members do; otherwise streamed on the thread pool), and
+ * its trailer (CRC-32 where `zlib.crc32` exists, size) is checked here. Unlike zlib's gunzip, which fails at (and drops the last output chunk
  * before) any byte after a member that starts no new member, bytes that are no member are
  * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
  * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
- * chunk (`chunkSize`; a member inflated at once is at most that too), one source chunk in flight, one member header (≤ 256 KiB).
+ * chunk (`chunkSize`; a member inflated at once is at most that too), one source chunk in flight
+ * (two joined, for a small member cut by a chunk's end), one member header (≤ 256 KiB).
  *
  * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
  * that ends inside a member, after yielding what was decoded before it.
@@ -166,16 +167,16 @@ async function* inflateMember(reader: PushbackReader, chunkSize: number, progres
   if (whole.byteLength > 0) yield whole;
 }
 
-/** Compressed bytes a member inflated in one call may span: the chunk it starts in joined with the next one, at most. */
+/** A member cut by the end of a chunk smaller than this is tried once more in one call, that chunk joined with the next. */
 const SYNC_MEMBER_MAX_INPUT = 1024 * 1024;
 
 /**
  * The member's decompressed bytes when its deflate data ends inside the reader's next chunk (or,
- * when it starts in one chunk and ends in the next, inside the two joined, at most
- * SYNC_MEMBER_MAX_INPUT bytes) and decodes to at most `maxOutputLength` (SYNC_MEMBER_MAX_BYTES, or
- * `chunkSize` when smaller); the rest is given back. Otherwise (it goes on further, is larger, or
- * is corrupt) undefined with nothing consumed, and the streamed path reads it, with its own errors
- * and offsets.
+ * when that chunk is under SYNC_MEMBER_MAX_INPUT bytes, inside it joined with the one after) and
+ * decodes to at most `maxOutputLength` (SYNC_MEMBER_MAX_BYTES, or `chunkSize` when smaller); the
+ * rest is given back. Otherwise (it goes on further, is larger, or is corrupt) undefined with
+ * nothing consumed, and the streamed path reads it, with its own errors and offsets. Such a miss
+ * costs the one call's work, at most `maxOutputLength` of output (about 1 ms), once per member.
  */
 async function inflateInChunk(reader: PushbackReader, maxOutputLength: number): Promise<Buffer | undefined> {
   let input = await reader.next();
