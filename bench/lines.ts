@@ -15,7 +15,7 @@
  * The last line printed is one JSON object with the headline ratios.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, createReadStream, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,8 @@ import { parseRules } from '../functions/src/parse/parseRules.js';
 import { ERROR_PART } from '../functions/src/output/constants.js';
 import { ndjsonChunks } from '../functions/src/output/ndjsonChunks.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
+import { threadCpuMs } from './threadCpuMs.js';
+import { discardingWriter } from './discardingWriter.js';
 import type { AppLogFiles } from '../dev/local/generateAppLog.js';
 
 const MiB = 1024 * 1024;
@@ -68,28 +70,6 @@ interface ChildResult {
 }
 
 type NodeCase = (file: string) => Promise<{ bytes: number; lines: number; errors: number; records?: number }>;
-
-/**
- * The error-records writer of the Lambda (`writeErrorRecords`) without its upload: records
- * serialised to NDJSON chunks (1 000 records or 1 MiB, `ndjsonChunks`), gzip level 1 on the thread pool, the
- * compressed bytes counted and dropped. So the analyze cases pay what the handler pays per record.
- */
-const discardingWriter: RecordsWriter = async (found) => {
-  const gzip = createGzip({ level: ERROR_PART.gzipLevel });
-  let stored = 0;
-  gzip.on('data', (d: Buffer) => (stored += d.length));
-  const closed = new Promise<void>((resolve, reject) => gzip.on('end', resolve).on('error', reject));
-  let records = 0;
-  let bytes = 0;
-  for await (const chunk of ndjsonChunks(found, { maxItems: ERROR_PART.batchMaxItems, maxBytes: ERROR_PART.batchMaxBytes })) {
-    records += chunk.records;
-    bytes += chunk.bytes.byteLength;
-    if (!gzip.write(chunk.bytes)) await new Promise((resolve) => gzip.once('drain', resolve));
-  }
-  gzip.end();
-  await closed;
-  return { key: 'discarded', records, bytes, storedBytes: stored };
-};
 
 /** Takes the records and drops them: no serialisation, so the analysis without the writer's cost. */
 const droppingWriter: RecordsWriter = async (found) => {
@@ -182,25 +162,6 @@ const NODE_CASES: Record<string, NodeCase> = {
     return { bytes, lines: count, errors };
   },
 };
-
-/** CPU ms (user + system) of each thread of this process, main thread first; empty where /proc is missing. */
-function threadCpuMs(): { main: number; others: number } {
-  try {
-    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
-    let main = NaN;
-    let others = 0;
-    for (const tid of readdirSync('/proc/self/task')) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
-      if (Number(tid) === process.pid) main = ms;
-      else others += ms;
-    }
-    return { main, others };
-  } catch {
-    return { main: NaN, others: NaN };
-  }
-}
 
 async function runChild(name: string, file: string): Promise<void> {
   const run = NODE_CASES[name];
