@@ -13,14 +13,17 @@
  *   - gzipTypical, gzipHeavy, plainTypical: the app logs of bench:lines (about 0.25 % and 2 % ERROR
  *     lines, the second with 17 % of its lines in records);
  *   - cloudWatch: the Firehose-like CloudWatch Logs envelopes of bench:envelopes.
- * Per case: the walls on one and two cores, their ratio, the main thread's and the other threads' CPU
- * time (from /proc) with `offMainShare` (the other threads' part of it, 2-core run) and `speedupBound` (all CPU
- * over the main thread's: what any number of cores could give at most), and `quotaToSaturate`: the CPU quota (in vCPUs) beyond which a second vCPU no
- * longer shortens the wall, the 1-core run's total CPU over the 2-core run's main-thread CPU (a
- * bound, since the wall is at least the larger of the main thread's time and all CPU ÷ the quota),
- * with the Lambda memory setting that gives that quota. The last line is JSON.
+ * Per case:
+ *   - the walls on one and two cores and their ratio;
+ *   - the main thread's and the other threads' CPU time (from /proc);
+ *   - `offMainShare`: the other threads' part of it (2-core run), the steadiest figure on a shared machine;
+ *   - `speedupBound`: all CPU over the main thread's, the most any number of cores could give;
+ *   - `quotaToSaturate`: the CPU quota (in vCPUs) beyond which a second vCPU no longer shortens the
+ *     wall, the 1-core run's total CPU over the 2-core run's main-thread CPU (a bound: the wall is at
+ *     least the larger of the main thread's time and all CPU ÷ the quota), with the Lambda memory
+ *     setting that gives that quota.
+ * The last line is JSON.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +34,7 @@ import { parseRules } from '../functions/src/parse/parseRules.js';
 import { analyzeBytes } from '../functions/src/pipeline/analyzeBytes.js';
 import { discardingWriter } from './discardingWriter.js';
 import { envelopeCorpus } from './envelopeCorpus.js';
+import { runJsonChild } from './runJsonChild.js';
 import { threadCpuMs } from './threadCpuMs.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -59,20 +63,9 @@ async function child(file: string): Promise<ChildResult> {
   return { wallMs, mainCpuMs: cpu.main - cpu0.main, otherCpuMs: cpu.others - cpu0.others, bytes: analysis.bytesOut, records: analysis.part?.records ?? 0 };
 }
 
-/** The child pinned to `cores` cores; resolves to the JSON it printed last. */
+/** The child pinned with `taskset` (util-linux) to `cores` cores; resolves to the JSON it printed last. */
 function pinned(cores: 1 | 2, file: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const args = ['-c', cores === 1 ? '0' : '0,1', process.execPath, '--import', 'tsx', SELF, '--child', file];
-    const proc = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    proc.on('error', (error) => reject(new Error(`taskset could not be run (util-linux): ${error.message}`)));
-    proc.on('close', (code) => {
-      const line = out.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`taskset ${args.join(' ')}: exited ${code}: ${out.slice(-500)}`));
-      else resolve(JSON.parse(line) as ChildResult);
-    });
-  });
+  return runJsonChild<ChildResult>(SELF, ['--child', file], { ...process.env }, ['--import', 'tsx'], ['taskset', '-c', cores === 1 ? '0' : '0,1']);
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -112,12 +105,12 @@ async function main(): Promise<void> {
     const main2 = of(2, (r) => r.mainCpuMs);
     const other2 = of(2, (r) => r.otherCpuMs);
     const quota = Math.min(2, total1 / main2);
+    const bytes = all.find((r) => r.case === which)!.bytes;
     return {
-      case: which, MB: Math.round(all.find((r) => r.case === which)!.bytes / 1e6),
+      case: which, MB: Math.round(bytes / 1e6),
       wall1Ms: Math.round(wall1), wall2Ms: Math.round(wall2), speedup: round2(wall1 / wall2),
-      MBps1: Math.round(all.find((r) => r.case === which)!.bytes / 1e3 / wall1), MBps2: Math.round(all.find((r) => r.case === which)!.bytes / 1e3 / wall2),
+      MBps1: Math.round(bytes / 1e3 / wall1), MBps2: Math.round(bytes / 1e3 / wall2),
       main2CpuMs: Math.round(main2), other2CpuMs: Math.round(other2), total1CpuMs: Math.round(total1),
-      // The steadiest figure on a shared machine: what the other threads (zlib, the records' gzip, GC helpers) do of the work.
       offMainShare: round2(other2 / (main2 + other2)), speedupBound: round2((main2 + other2) / main2),
       quotaToSaturate: round2(quota), memoryMBToSaturate: Math.round(quota * MB_PER_VCPU),
     };

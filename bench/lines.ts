@@ -20,7 +20,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGzip, createGunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 
 import { decompress } from '../functions/src/stream/decompress.js';
 import { lineBatches } from '../functions/src/stream/lineBatches.js';
@@ -30,8 +30,6 @@ import { coalesce } from '../functions/src/stream/coalesce.js';
 import { COALESCE_BYTES } from '../functions/src/stream/constants.js';
 import type { RecordsWriter } from '../functions/src/pipeline/analyzeBytes.js';
 import { parseRules } from '../functions/src/parse/parseRules.js';
-import { ERROR_PART } from '../functions/src/output/constants.js';
-import { ndjsonChunks } from '../functions/src/output/ndjsonChunks.js';
 import { ensureAppLogFiles } from '../dev/local/generateAppLog.js';
 import { threadCpuMs } from './threadCpuMs.js';
 import { discardingWriter } from './discardingWriter.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU ms (user + system) of each thread of this process, main thread first; NaN where /proc is missing. */
+/** CPU ms (user + system) this process has used so far: its main thread's, and all its other threads' together; NaN where /proc is missing. */
 export function threadCpuMs(): { main: number; others: number } {
   try {
     const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
