@@ -3,7 +3,7 @@ import { createGzip } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ErrorRecord } from '../parse/types.js';
-import { ERROR_PART } from './constants.js';
+import { ERROR_PART, recordsGzipOptions } from './constants.js';
 import { ErrorPartWriteError } from './errors.js';
 import { ndjsonChunks } from './ndjsonChunks.js';
 
@@ -36,8 +36,10 @@ export interface ErrorPart {
 /**
  * Writes error records as one gzip NDJSON object through lib-storage's `Upload`, which turns
  * multipart once the object passes one part. Records are serialised one by one into chunks
- * (`ndjsonChunks`) of at most 1 000 records or 1 MiB, one write each; the upload holds at most
- * queueSize × partSize (2 × 8 MiB) of compressed bytes. Nothing is written for zero records.
+ * (`ndjsonChunks`) of at most 1 000 records or 1 MiB, one write each; up to 4 MiB of them wait for
+ * the gzip stream (`gzipWriteAheadBytes`: compression on the thread pool runs while the records
+ * after them are made), and the upload holds at most queueSize × partSize (2 × 8 MiB) of compressed
+ * bytes. Nothing is written for zero records.
  * When the records' source fails, or the upload does, the multipart upload is aborted so that no
  * parts are left behind, and the error is raised as {@link ErrorPartWriteError}.
  *
@@ -62,7 +64,7 @@ export async function writeErrorRecords(
     })) {
       signal?.throwIfAborted();
       if (!gzip) {
-        gzip = createGzip({ level: ERROR_PART.gzipLevel });
+        gzip = createGzip(recordsGzipOptions(ERROR_PART.gzipLevel));
         const upload = new Upload({
           client: s3,
           params: { Bucket: bucket, Key: key, Body: gzip, ContentType: 'application/x-ndjson' },

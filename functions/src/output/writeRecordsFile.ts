@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ErrorRecord } from '../parse/types.js';
-import { ERROR_PART } from './constants.js';
+import { ERROR_PART, recordsGzipOptions } from './constants.js';
 import { errorMessage } from '../stream/errors.js';
 import { OutputError } from './errors.js';
 import { ndjsonChunks } from './ndjsonChunks.js';
@@ -62,7 +62,8 @@ export async function writeRecordsFile(batches: AsyncIterable<ErrorRecord[]>, op
     const signal = options.signal ? { signal: options.signal } : {};
     const source = Readable.from(ndjson(), { objectMode: false });
     const sink = createWriteStream(temporary);
-    if (target.endsWith('.gz')) await pipeline(source, createGzip({ level: 6 }), sink, signal);
+    // The writer's queue ahead of gzip (4 MiB): compression on the thread pool runs while the next records are made.
+    if (target.endsWith('.gz')) await pipeline(source, createGzip(recordsGzipOptions(6)), sink, signal);
     else await pipeline(source, sink, signal);
     await rename(temporary, target);
     const { size } = await stat(target);
