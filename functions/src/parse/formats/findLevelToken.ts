@@ -1,52 +1,46 @@
 import { LEVEL_RANK } from '../constants.js';
 
-/** Whether `text[i, i + word.length)` equals the lower-case `word`, ignoring ASCII case. */
-function eq(text: string, i: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) {
-    if ((text.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
-/** Whether the word at `i` of length `len` is written in capitals (checked on its first two letters). */
+/** Whether the word at `i` is written in capitals (checked on its first two letters). */
 function upper(text: string, i: number): boolean {
   const a = text.charCodeAt(i);
   const b = text.charCodeAt(i + 1);
   return a >= 65 && a <= 90 && b >= 65 && b <= 90;
 }
 
-/** Rank of the word `text[i, i + len)` when it is a level token, else 0. */
+/**
+ * Rank of the level word `LEVEL_WORD` matched at `text[i, i + len)`, 0 where its case rule says it
+ * is not one. The match is one of the pattern's words, whole, so its length and first letter tell
+ * which (and the second letter ERROR from EMERG): its letters are not compared again.
+ */
 function wordRank(text: string, i: number, len: number): number {
+  const first = text.charCodeAt(i) | 0x20;
   switch (len) {
-    case 3:
-      return eq(text, i, 'err') ? LEVEL_RANK.error : 0;
-    case 4:
-      if (eq(text, i, 'info')) return LEVEL_RANK.info;
-      if (eq(text, i, 'warn')) return LEVEL_RANK.warn;
-      if (eq(text, i, 'crit')) return LEVEL_RANK.fatal;
-      return 0;
+    case 3: // err
+      return LEVEL_RANK.error;
+    case 4: // info, warn, crit
+      return first === 0x69 ? LEVEL_RANK.info : first === 0x77 ? LEVEL_RANK.warn : LEVEL_RANK.fatal;
     case 5:
-      if (eq(text, i, 'error')) return LEVEL_RANK.error;
-      if (eq(text, i, 'debug')) return LEVEL_RANK.debug;
-      if (eq(text, i, 'fatal')) return LEVEL_RANK.fatal;
-      if (eq(text, i, 'trace')) return LEVEL_RANK.trace;
-      if (eq(text, i, 'panic')) return LEVEL_RANK.fatal;
-      // Ordinary English words: only in capitals or as Apache's `[alert]`/`[emerg]`.
-      if (eq(text, i, 'alert') || eq(text, i, 'emerg')) return upper(text, i) || bracketed(text, i, len) ? LEVEL_RANK.fatal : 0;
-      return 0;
-    case 6:
-      if (eq(text, i, 'severe')) return LEVEL_RANK.error;
-      if (eq(text, i, 'dpanic')) return LEVEL_RANK.fatal;
-      if (eq(text, i, 'notice')) return upper(text, i) || bracketed(text, i, len) ? LEVEL_RANK.info : 0;
-      return 0;
-    case 7:
-      return eq(text, i, 'warning') ? LEVEL_RANK.warn : 0;
-    case 8:
-      return eq(text, i, 'critical') ? LEVEL_RANK.fatal : 0;
-    case 9:
-      return eq(text, i, 'emergency') && upper(text, i) ? LEVEL_RANK.fatal : 0;
-    default:
-      return 0;
+      switch (first) {
+        case 0x64: return LEVEL_RANK.debug;
+        case 0x66: return LEVEL_RANK.fatal;
+        case 0x74: return LEVEL_RANK.trace;
+        case 0x70: return LEVEL_RANK.fatal; // panic
+        case 0x65: // error, emerg
+          if ((text.charCodeAt(i + 1) | 0x20) === 0x72) return LEVEL_RANK.error;
+          return upper(text, i) || bracketed(text, i, len) ? LEVEL_RANK.fatal : 0;
+        default: // alert: an ordinary English word, so only in capitals or as Apache's `[alert]`
+          return upper(text, i) || bracketed(text, i, len) ? LEVEL_RANK.fatal : 0;
+      }
+    case 6: // severe, dpanic, notice
+      if (first === 0x73) return LEVEL_RANK.error;
+      if (first === 0x64) return LEVEL_RANK.fatal;
+      return upper(text, i) || bracketed(text, i, len) ? LEVEL_RANK.info : 0;
+    case 7: // warning
+      return LEVEL_RANK.warn;
+    case 8: // critical
+      return LEVEL_RANK.fatal;
+    default: // emergency
+      return upper(text, i) ? LEVEL_RANK.fatal : 0;
   }
 }
 
