@@ -403,11 +403,6 @@ export abstract class JsonScanner {
     return STOPPED;
   }
 
-  /**
-   * Whether `v[from…to)` holds a byte order mark (EF BB BF). The old tokenizer's decoder dropped one
-   * that began a decoded piece (a string's first bytes, or after a lone surrogate), so strings with
-   * one take the replay. Searched once per slice and range, with `indexOf`: linear overall.
-   */
   /** Whether every byte of `v` is ASCII, checked once per slice (`isAscii` runs at memory speed; a subarray per event did not). */
   private allAscii(v: Buffer): boolean {
     if (this.asciiView !== v) {
@@ -417,6 +412,11 @@ export abstract class JsonScanner {
     return this.asciiAll;
   }
 
+  /**
+   * Whether `v[from…to)` holds a byte order mark (EF BB BF). The old tokenizer's decoder dropped one
+   * that began a decoded piece (a string's first bytes, or after a lone surrogate), so strings with
+   * one take the replay. Searched once per slice and range, with `indexOf`: linear overall.
+   */
   private hasMark(v: Buffer, from: number, to: number): boolean {
     if (this.markView !== v || from < this.markFrom || (this.markNext !== -1 && this.markNext < from)) {
       this.markView = v;
