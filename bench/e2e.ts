@@ -22,11 +22,17 @@
  *     on one stream can be faster).
  * Runs are round-robin (every case and ceiling once, then again) so drift hits them alike; figures are
  * medians of `--runs`. The handler's records are checked against the generator's counts. The load
- * average is printed before and after: the machine may be shared. The last line is one JSON object.
+ * average is printed before and after: the machine may be shared.
+ * Each timed window also reports its CPU time: the child's (all threads), its main thread's, and the
+ * machine's busy and steal time (/proc/stat; LocalStack serving the body runs on the same cores). From
+ * them, `cpuBound` per case: the ratio the handler could reach at best with the work it did, however
+ * well it overlapped, since a wall is at least the main thread's CPU time and at least the machine's
+ * busy time ÷ its cores. A target above it needs less work, not more overlap.
+ * The last line is one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -83,6 +89,8 @@ interface RunResult {
   heapTotalMiB?: number;
   externalMiB?: number;
   arrayBuffersMiB?: number;
+  /** CPU ms in the timed window (bench/e2eChild.mjs); null fields off Linux. */
+  cpu?: { processMs: number | null; mainMs: number | null; machineBusyMs: number | null; stealMs: number | null };
 }
 
 interface ColdResult {
@@ -258,8 +266,10 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
     m.handlerPeakRssMiB = rss(c, 'handler');
     m.handlerMaxOfRunsRssMiB = Math.max(...results.get(`${c.name} handler`)!.map((x) => x.maxRssMiB));
     m.handlerEventLoopUtilization = median(results.get(`${c.name} handler`)!.map((x) => x.eventLoopUtilization ?? 0));
+    Object.assign(m, cpuFigures(results, c, ceiling, wall(c, ceiling)));
     medians[c.name] = m;
   }
+  printCpu(cases, medians);
   const ratio = (name: CaseName): number | undefined => {
     const c = cases.find((x) => x.name === name);
     return c ? round(wall(c, c.compressed ? 'drain+gunzip' : 'drain') / wall(c, 'handler'), 3) : undefined;
@@ -277,6 +287,8 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
     plainTypicalVsDrain: ratio('plain-typical'),
     cloudWatchMBps: cw ? round(mbps(cw, 'handler')) : undefined,
     cloudWatchVsDrainGunzip: cw ? round(wall(cw, 'drain+gunzip') / wall(cw, 'handler'), 3) : undefined,
+    cpuBound: Object.fromEntries(cases.map((c) => [c.name, medians[c.name]!.cpuBound])),
+    cores: availableParallelism(),
     peakRssMiB: cases.length ? Math.max(...cases.map((c) => medians[c.name]!.handlerMaxOfRunsRssMiB!)) : undefined,
     coldStartMs,
     cold: cold.length ? { runs: cold.length, bootMs: round(median(cold.map((x) => x.bootMs))), importMs: round(median(cold.map((x) => x.importMs))), cpuMs: round(median(cold.map((x) => x.cpuMs))), rssMiB: median(cold.map((x) => x.maxRssMiB)) } : undefined,
@@ -288,6 +300,39 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
     loadBefore: meta.loadBefore,
     loadAfter,
   }));
+}
+
+/** CPU medians of one case's timed windows and its `cpuBound`; empty where /proc gave none. */
+function cpuFigures(results: Map<string, RunResult[]>, c: BenchCase, ceiling: Variant, ceilingWallMs: number): Record<string, number> {
+  const cpu = (v: Variant, k: keyof NonNullable<RunResult['cpu']>): number | undefined => {
+    const xs = results.get(`${c.name} ${v}`)!.map((x) => x.cpu?.[k]);
+    return xs.every((x): x is number => typeof x === 'number') ? median(xs) : undefined;
+  };
+  const main = cpu('handler', 'mainMs');
+  const busy = cpu('handler', 'machineBusyMs');
+  const out: Record<string, number> = {};
+  const put = (k: string, x: number | undefined): void => void (x !== undefined && (out[k] = x));
+  put('handlerProcessCpuMs', cpu('handler', 'processMs'));
+  put('handlerMainCpuMs', main);
+  put('handlerMachineBusyMs', busy);
+  put('handlerStealMs', cpu('handler', 'stealMs'));
+  put('ceilingMachineBusyMs', cpu(ceiling, 'machineBusyMs'));
+  if (main !== undefined && busy !== undefined) out.cpuBound = round(ceilingWallMs / Math.max(main, busy / availableParallelism()), 3);
+  return out;
+}
+
+function printCpu(cases: BenchCase[], medians: Record<string, Record<string, number>>): void {
+  const cores = availableParallelism();
+  console.log(`
+CPU time in the timed windows (medians, ms; the machine's busy time includes LocalStack's, on ${cores} cores)`);
+  console.log('case            handler: process   main thread   machine busy   steal   ceiling: machine busy   cpuBound');
+  for (const c of cases) {
+    const m = medians[c.name]!;
+    if (m.cpuBound === undefined) continue;
+    const f = (x: number | undefined): string => (x === undefined ? '?' : x.toFixed(0));
+    console.log(`${c.name.padEnd(15)} ${f(m.handlerProcessCpuMs).padStart(17)} ${f(m.handlerMainCpuMs).padStart(13)} ${f(m.handlerMachineBusyMs).padStart(14)} ${f(m.handlerStealMs).padStart(7)} ${f(m.ceilingMachineBusyMs).padStart(23)} ${m.cpuBound.toFixed(3).padStart(10)}`);
+  }
+  console.log('cpuBound: the ceiling\'s wall over the least wall this much work allows (the main thread\'s CPU, or the machine\'s busy time ÷ cores, whichever is larger).');
 }
 
 await main();

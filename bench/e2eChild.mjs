@@ -8,10 +8,14 @@
  *   node bench/e2eChild.mjs drain <bucket> <key>           a bare GetObject read to the end;
  *   node bench/e2eChild.mjs drain+gunzip <bucket> <key>    the same body through zlib's gunzip.
  *
- * Prints one JSON line. The S3 endpoint and the function's settings come from the environment the
- * parent sets. Modules are imported after `started` only for `cold`: elsewhere module loading is a
+ * Prints one JSON line. For the timed window of `handler` and the drains it also gives the CPU time
+ * spent in it (Linux only, else null): this process's (all threads), its main thread's, and the whole
+ * machine's busy and steal time from /proc/stat, LocalStack's serving included, so that the parent can
+ * tell how fast this much work could possibly go on these cores. The S3 endpoint and the function's
+ * settings come from the environment the parent sets. Modules are imported after `started` only for `cold`: elsewhere module loading is a
  * cold start's cost, not the object's, so it happens before the clock starts.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const MiB = 1024 * 1024;
@@ -27,6 +31,32 @@ const sample = () => {
   peaks.arrayBuffersMiB = Math.max(peaks.arrayBuffersMiB, Math.round(m.arrayBuffers / MiB));
 };
 setInterval(sample, 50).unref();
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+/** CPU ms so far: this process's (all threads), its main thread's, and the machine's busy and steal time; null fields off Linux. */
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  let mainMs = null;
+  let machineBusyMs = null;
+  let stealMs = null;
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    mainMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    // cpu  user nice system idle iowait irq softirq steal …
+    const [u, n, sys, , , irq, soft, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    machineBusyMs = (u + n + sys + irq + soft) * TICK_MS;
+    stealMs = steal * TICK_MS;
+  } catch {
+    // No /proc: the CPU figures stay null.
+  }
+  return { processMs: (user + system) / 1000, mainMs, machineBusyMs, stealMs };
+};
+/** What the window since `from` (a cpuNow()) cost, as the result's `cpu` field. */
+const cpuSince = (from) => {
+  const to = cpuNow();
+  const diff = (k) => (from[k] === null || to[k] === null ? null : Math.round(to[k] - from[k]));
+  return { processMs: diff('processMs'), mainMs: diff('mainMs'), machineBusyMs: diff('machineBusyMs'), stealMs: diff('stealMs') };
+};
 const print = (result) => process.stdout.write(`${JSON.stringify({ case: which, ...result, maxRssMiB: maxRssMiB(), ...(which === 'cold' ? {} : peaks) })}\n`);
 
 if (which === 'cold') {
@@ -42,9 +72,11 @@ if (which === 'cold') {
   const { handler } = await import(pathToFileURL(bundle).href);
   const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key } } }] };
   const elu = performance.eventLoopUtilization();
+  const cpu0 = cpuNow();
   const started = performance.now();
   const [outcome] = await handler(event, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 900_000 });
   const wallMs = performance.now() - started;
+  const cpu = cpuSince(cpu0);
   if (outcome?.outcome !== 'processed') throw new Error(`handler did not process the object: ${JSON.stringify(outcome)}`);
   const { counts } = outcome.summary;
   print({
@@ -55,18 +87,21 @@ if (which === 'cold') {
     records: counts.records,
     status: outcome.summary.status,
     eventLoopUtilization: Number(performance.eventLoopUtilization(elu).utilization.toFixed(3)),
+    cpu,
   });
 } else if (which === 'drain' || which === 'drain+gunzip') {
   const [bucket, key] = args;
   const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
   const { createGunzip } = await import('node:zlib');
   const s3 = new S3Client({ forcePathStyle: true });
+  const cpu0 = cpuNow();
   const started = performance.now();
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const stream = which === 'drain' ? res.Body : res.Body.pipe(createGunzip({ chunkSize: MiB }));
   let bytes = 0;
   for await (const chunk of stream) bytes += chunk.length;
-  print({ wallMs: performance.now() - started, bytes });
+  const wallMs = performance.now() - started;
+  print({ wallMs, bytes, cpu: cpuSince(cpu0) });
 } else {
   throw new Error(`unknown case ${which}: cold, handler, drain or drain+gunzip`);
 }
