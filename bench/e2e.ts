@@ -330,8 +330,7 @@ function cpuFigures(results: Map<string, RunResult[]>, c: BenchCase, ceiling: Va
 
 function printCpu(cases: BenchCase[], medians: Record<string, Record<string, number>>): void {
   const cores = availableParallelism();
-  console.log(`
-CPU time in the timed windows (medians, ms; the machine's busy time includes LocalStack's, on ${cores} cores)`);
+  console.log(`\nCPU time in the timed windows (medians, ms; the machine's busy time includes LocalStack's, on ${cores} cores)`);
   console.log('case            handler: process   main thread   machine busy   steal   ceiling: machine busy   bound: main thread   all cores   cpuBound');
   for (const c of cases) {
     const m = medians[c.name]!;

@@ -12,8 +12,9 @@
  * spent in it (Linux only, else null): this process's (all threads), its main thread's, and the whole
  * machine's busy and steal time from /proc/stat, LocalStack's serving included, so that the parent can
  * tell how fast this much work could possibly go on these cores. The S3 endpoint and the function's
- * settings come from the environment the parent sets. Modules are imported after `started` only for `cold`: elsewhere module loading is a
- * cold start's cost, not the object's, so it happens before the clock starts.
+ * settings come from the environment the parent sets. Modules are imported after `started` only for
+ * `cold`: elsewhere module loading is a cold start's cost, not the object's, so it happens before the
+ * clock starts.
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
