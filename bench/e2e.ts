@@ -52,6 +52,8 @@ import { runJsonChild } from './runJsonChild.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const MiB = 1024 * 1024;
+/** Cores the machine's busy time is spread over in `allCoresBound`. */
+const CORES = availableParallelism();
 const CHILD = fileURLToPath(new URL('./e2eChild.mjs', import.meta.url));
 const DEFAULT_BUNDLE = path.join(REPO_ROOT, FUNCTION_BUNDLE.prebuiltDir, 'index.mjs');
 const BUCKET = 'logsieve-bench-in';
@@ -290,7 +292,7 @@ function report(cases: BenchCase[], results: Map<string, RunResult[]>, cold: Col
     cloudWatchMBps: cw ? round(mbps(cw, 'handler')) : undefined,
     cloudWatchVsDrainGunzip: cw ? round(wall(cw, 'drain+gunzip') / wall(cw, 'handler'), 3) : undefined,
     cpuBound: Object.fromEntries(cases.map((c) => [c.name, medians[c.name]!.cpuBound])),
-    cores: availableParallelism(),
+    cores: CORES,
     peakRssMiB: cases.length ? Math.max(...cases.map((c) => medians[c.name]!.handlerMaxOfRunsRssMiB!)) : undefined,
     coldStartMs,
     cold: cold.length ? { runs: cold.length, bootMs: round(median(cold.map((x) => x.bootMs))), importMs: round(median(cold.map((x) => x.importMs))), cpuMs: round(median(cold.map((x) => x.cpuMs))), rssMiB: median(cold.map((x) => x.maxRssMiB)) } : undefined,
@@ -322,15 +324,14 @@ function cpuFigures(results: Map<string, RunResult[]>, c: BenchCase, ceiling: Va
   if (main !== undefined && busy !== undefined) {
     // The wall is at least the main thread's CPU time, and at least the machine's busy time spread over every core.
     out.mainThreadBound = round(ceilingWallMs / main, 3);
-    out.allCoresBound = round(ceilingWallMs / (busy / availableParallelism()), 3);
+    out.allCoresBound = round(ceilingWallMs / (busy / CORES), 3);
     out.cpuBound = Math.min(out.mainThreadBound, out.allCoresBound);
   }
   return out;
 }
 
 function printCpu(cases: BenchCase[], medians: Record<string, Record<string, number>>): void {
-  const cores = availableParallelism();
-  console.log(`\nCPU time in the timed windows (medians, ms; the machine's busy time includes LocalStack's, on ${cores} cores)`);
+  console.log(`\nCPU time in the timed windows (medians, ms; the machine's busy time includes LocalStack's, on ${CORES} cores)`);
   console.log('case            handler: process   main thread   machine busy   steal   ceiling: machine busy   bound: main thread   all cores   cpuBound');
   for (const c of cases) {
     const m = medians[c.name]!;

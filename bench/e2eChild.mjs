@@ -16,8 +16,8 @@
  * `cold`: elsewhere module loading is a cold start's cost, not the object's, so it happens before the
  * clock starts.
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { machineCpuMs, taskCpuMs } from './procCpu.mjs';
 
 const MiB = 1024 * 1024;
 const [which, ...args] = process.argv.slice(2);
@@ -32,25 +32,18 @@ const sample = () => {
   peaks.arrayBuffersMiB = Math.max(peaks.arrayBuffersMiB, Math.round(m.arrayBuffers / MiB));
 };
 setInterval(sample, 50).unref();
-const TICK_MS = 10; // USER_HZ is 100 on Linux
 /** CPU ms so far: this process's (all threads), its main thread's, and the machine's busy and steal time; null fields off Linux. */
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   let mainMs = null;
-  let machineBusyMs = null;
-  let stealMs = null;
+  let machine = { busyMs: null, stealMs: null };
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    mainMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    // cpu  user nice system idle iowait irq softirq steal …
-    const [u, n, sys, , , irq, soft, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
-    machineBusyMs = (u + n + sys + irq + soft) * TICK_MS;
-    stealMs = steal * TICK_MS;
+    mainMs = taskCpuMs(process.pid);
+    machine = machineCpuMs();
   } catch {
     // No /proc: the CPU figures stay null.
   }
-  return { processMs: (user + system) / 1000, mainMs, machineBusyMs, stealMs };
+  return { processMs: (user + system) / 1000, mainMs, machineBusyMs: machine.busyMs, stealMs: machine.stealMs };
 };
 /** What the window since `from` (a cpuNow()) cost, as the result's `cpu` field. */
 const cpuSince = (from) => {

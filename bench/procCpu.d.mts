@@ -1,0 +1,2 @@
+export function taskCpuMs(tid: number | string): number;
+export function machineCpuMs(): { busyMs: number; stealMs: number };
