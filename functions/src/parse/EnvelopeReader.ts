@@ -52,7 +52,8 @@ interface Pending {
  * The synchronous core of `cloudWatchLogsEvents`: feed it bytes, take the lines of the log events
  * they complete. Holds one envelope's metadata, one log event being read and the events that wait
  * for their envelope's metadata keys (bounded, see `PENDING_MAX_CHARS` and `PENDING_MAX_EVENTS`);
- * the bytes are read by `JsonScanner`, which builds only the metadata values and the log events.
+ * the bytes are read by `JsonScanner`: an envelope whole when it can (`onWholeTop`), else token by
+ * token, building only the metadata values and the log events.
  * Damage is noted in `failure` (the first one), never thrown.
  */
 export class EnvelopeReader extends JsonScanner {
@@ -121,6 +122,38 @@ export class EnvelopeReader extends JsonScanner {
   /** Log events are read whole (one `JSON.parse` each). */
   protected readsWhole(enclosing: number, _key: string | number | undefined, parentKey: string | number | undefined): boolean {
     return enclosing === 2 && parentKey === 'logEvents';
+  }
+
+  /** Envelopes are read whole (one `JSON.parse` each) when they fit the bound and nothing in them needs the token path. */
+  protected override readsWholeTop(): boolean {
+    return true;
+  }
+
+  /**
+   * An envelope read whole: its members in the order written, as the token path hands them out (the
+   * metadata values, then each log event with where it starts). A `logEvents` that is not an array
+   * is left to the token path, which selects the members of such an object.
+   */
+  protected override onWholeTop(value: Record<string, unknown>, keys: readonly string[], starts: readonly number[], _offset: number, end: number): boolean {
+    const events = value.logEvents;
+    if (events !== undefined && !Array.isArray(events)) return false;
+    this.startEnvelope();
+    for (const key of keys) {
+      if (key === 'logEvents') this.wholeEvents(events as unknown[], starts);
+      else if (META_KEYS.includes(key as MetaKey)) this.onValue(value[key], key);
+    }
+    this.endEnvelope(end);
+    return true;
+  }
+
+  private wholeEvents(events: unknown[], starts: readonly number[]): void {
+    this.sawLogEvents = true;
+    let s = 0;
+    for (let k = 0; k < events.length; k++) {
+      const event = events[k];
+      if (typeof event === 'object' && event !== null && !Array.isArray(event)) this.eventStart = starts[s++]!;
+      this.onValue(event, k);
+    }
   }
 
   protected onTooDeep(): void {

@@ -47,6 +47,14 @@ const PUNCTUATION: Record<number, JsonTokenType> = {
 const MORE = -1;
 const STOPPED = -2;
 const BY_TOKENS = -3;
+/**
+ * Longest top-level object read whole (1 MiB): `JSON.parse` builds all of it at once, so this bounds
+ * what one call holds beside the bytes. CloudWatch Logs envelopes are far smaller (a subscription
+ * delivers at most 1 MB compressed, usually tens of KB); a longer one is read token by token.
+ */
+const WHOLE_TOP_MAX_BYTES = 1024 * 1024;
+/** Most keys a top-level object read whole may have (an envelope has 7): one with more is read token by token. */
+const WHOLE_TOP_MAX_KEYS = 32;
 /** Bytes that may stand between the strings of a value read whole: anything else is left to the token path. */
 const STRUCTURE = new Uint8Array(256);
 for (const c of ' \t\n\r{}[]:,-+.0123456789eEtruefalsn') STRUCTURE[c.charCodeAt(0)] = 1;
@@ -82,7 +90,9 @@ function skipDigits(v: Uint8Array, j: number): number {
  * offsets, and the place and kind of damage) at a fraction of the cost. Structure is tokenized byte by
  * byte; strings are jumped over with `indexOf` and decoded with one `JSON.parse` of their bytes once
  * they check as UTF-8; an object a subclass `readsWhole` (a log event) that closes within the bytes at
- * hand is found the same way and read with one `JSON.parse`. A string that is damaged or cut by the
+ * hand is found the same way and read with one `JSON.parse`, and so is a whole top-level object a
+ * subclass `readsWholeTop` (an envelope, up to `WHOLE_TOP_MAX_BYTES`), its members handed to
+ * `onWholeTop` with where each object in its arrays starts. A string that is damaged or cut by the
  * end of a slice is replayed byte by byte (`StringReplay`) to fail where and how the old tokenizer
  * failed, in the same slice. Values are built only where a subclass `selects` them, and handed to
  * `onValue` whole; containers opened deeper than `maxDepth` are read past (brackets counted, tokens
@@ -96,6 +106,8 @@ function skipDigits(v: Uint8Array, j: number): number {
 export abstract class JsonScanner {
   /** Nesting depth right now (0 between top-level values). */
   depth = 0;
+  /** Top-level values read whole (see `readsWholeTop`); the others were read token by token. */
+  wholeTopValues = 0;
   /** Bytes written so far. */
   consumed = 0;
   /** Offset of the last token taken: where undecodable UTF-8 is reported, as before. */
@@ -131,6 +143,9 @@ export abstract class JsonScanner {
   private readonly frames: Frame[] = [];
   /** Deepest nesting inside the last value read whole. */
   private wholeMax = 0;
+  /** The last top-level object read whole: its keys in order, and the offsets of the objects in its arrays. */
+  private readonly topKeys: string[] = [];
+  private readonly topStarts: number[] = [];
   /** Absolute offset of a `{` the whole path gave up on: read token by token. */
   private byTokensAt = -1;
   /** The input ended: a number may end at the last byte, a string that does not close is replayed. */
@@ -186,6 +201,19 @@ export abstract class JsonScanner {
   protected abstract onTooDeep(): void;
   /** Whether the selected object starting now may be read whole with `JSON.parse` (same value, much faster). */
   protected abstract readsWhole(enclosing: number, key: Key, parentKey: Key): boolean;
+  /** Whether a top-level object may be read whole and handed to `onWholeTop` instead of token by token. */
+  protected readsWholeTop(): boolean {
+    return false;
+  }
+  /**
+   * A top-level object read whole, from its `{` at `offset` to its `}` at `end`: what the token path
+   * would have made of it, or false (before any change of state) to have it read token by token.
+   * `keys` are its members' keys in the order written, all different; `starts` the offsets of the
+   * objects that are elements of its array members, in the order written.
+   */
+  protected onWholeTop(_value: Record<string, unknown>, _keys: readonly string[], _starts: readonly number[], _offset: number, _end: number): boolean {
+    return false;
+  }
 
   /** Keeps the unread bytes and the new slice in one view; the unread part is at most one unfinished token. */
   private append(slice: Uint8Array): void {
@@ -266,11 +294,13 @@ export abstract class JsonScanner {
     const b = v[i]!;
     const at = this.base + i;
     const offset = at - this.shift;
-    if (b === 0x7b && this.failed === undefined && this.bomAt === BOM.length && this.state === State.Value && this.skipping === 0 && at !== this.byTokensAt
-      && this.readsWhole(this.frames.length, this.key, this.frames[this.frames.length - 1]?.key)) {
-      const next = this.readWhole(v, i, offset);
-      if (next !== BY_TOKENS) return next;
-      this.byTokensAt = at;
+    if (b === 0x7b && this.failed === undefined && this.bomAt === BOM.length && this.state === State.Value && this.skipping === 0 && at !== this.byTokensAt) {
+      const top = this.frames.length === 0;
+      if (top ? this.readsWholeTop() : this.readsWhole(this.frames.length, this.key, this.frames[this.frames.length - 1]?.key)) {
+        const next = top ? this.readWholeTop(v, i, offset) : this.readWhole(v, i, offset);
+        if (next !== BY_TOKENS) return next;
+        this.byTokensAt = at;
+      }
     }
     const punctuation = PUNCTUATION[b];
     if (punctuation !== undefined) {
@@ -303,24 +333,10 @@ export abstract class JsonScanner {
    * takes it and it nests no deeper than the cap; otherwise `BY_TOKENS`, and the token path decides.
    */
   private readWhole(v: Buffer, i: number, offset: number): number {
-    const end = this.wholeEnd(v, i);
+    const end = this.closingBracket(v, i, false, 0);
     if (end < 0) return end;
-    if (this.depth + this.wholeMax > this.maxDepth || this.hasMark(v, i, end)) return BY_TOKENS;
-    let value: unknown;
-    try {
-      // Node's own decoders behind toString('latin1' | 'utf8'), without its argument handling.
-      const text = v as unknown as DecodingBuffer;
-      if (this.allAscii(v)) {
-        value = JSON.parse(text.latin1Slice(i, end + 1));
-      } else {
-        const bytes = v.subarray(i, end + 1);
-        if (isAscii(bytes)) value = JSON.parse(text.latin1Slice(i, end + 1));
-        else if (isUtf8(bytes)) value = JSON.parse(text.utf8Slice(i, end + 1));
-        else return BY_TOKENS;
-      }
-    } catch {
-      return BY_TOKENS;
-    }
+    const value = this.parseWhole(v, i, end);
+    if (value === BY_TOKENS) return BY_TOKENS;
     // What the tokens of the value would have done: its `{` seen, the value taken, its `}` seen.
     this.lastOffset = offset;
     if (!this.onToken(JsonToken.leftBrace, undefined, offset)) return STOPPED;
@@ -334,19 +350,81 @@ export abstract class JsonScanner {
   }
 
   /**
+   * The value `v[i…end]` by one `JSON.parse`, or `BY_TOKENS` when the token path must decide: it nests
+   * deeper than the cap, holds a byte order mark, is not UTF-8, or `JSON.parse` refuses it.
+   */
+  private parseWhole(v: Buffer, i: number, end: number): unknown {
+    if (this.depth + this.wholeMax > this.maxDepth || this.hasMark(v, i, end)) return BY_TOKENS;
+    try {
+      // Node's own decoders behind toString('latin1' | 'utf8'), without its argument handling.
+      const text = v as unknown as DecodingBuffer;
+      if (this.allAscii(v)) return JSON.parse(text.latin1Slice(i, end + 1));
+      const bytes = v.subarray(i, end + 1);
+      if (isAscii(bytes)) return JSON.parse(text.latin1Slice(i, end + 1));
+      if (isUtf8(bytes)) return JSON.parse(text.utf8Slice(i, end + 1));
+    } catch {
+      // Damage: the token path names it.
+    }
+    return BY_TOKENS;
+  }
+
+  /**
+   * The fast path of a top-level object (an envelope): one pass over its structure (strings jumped
+   * with `indexOf`) that finds its end, its keys and where the objects in its arrays start, then one
+   * `JSON.parse` of it, handed to `onWholeTop`. `BY_TOKENS` whenever the token path could differ.
+   */
+  private readWholeTop(v: Buffer, i: number, offset: number): number {
+    const end = this.closingBracket(v, i, true, offset - i);
+    if (end < 0) return end;
+    const value = this.parseWhole(v, i, end);
+    if (value === BY_TOKENS) return BY_TOKENS;
+    const endOffset = offset + end - i;
+    if (!this.onWholeTop(value as Record<string, unknown>, this.topKeys, this.topStarts, offset, endOffset)) return BY_TOKENS;
+    // What the tokens of the value would have left: the byte order mark's window closed, one more value read.
+    this.members++;
+    this.lastOffset = endOffset;
+    this.wholeTopValues++;
+    return end + 1;
+  }
+
+  /** Adds the key `v[from…to)` to `topKeys`: false when it is escaped, not ASCII, or already there. */
+  private takeKey(v: Buffer, from: number, to: number): boolean {
+    const keys = this.topKeys;
+    if (keys.length >= WHOLE_TOP_MAX_KEYS) return false;
+    for (let k = from; k < to; k++) if (v[k]! === 0x5c || v[k]! >= 0x80) return false;
+    const key = (v as unknown as DecodingBuffer).latin1Slice(from, to);
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    return true;
+  }
+
+  /**
    * Index of the bracket that closes the one at `v[i]`, or `BY_TOKENS`: when it is not in these bytes
    * (the token path then finds damage in the same slice as before), or a byte between strings is no
-   * JSON structure (damage the token path names).
+   * JSON structure (damage the token path names). With `layout` (a top-level object), also its keys
+   * in `topKeys` and the offsets (`v` index + `toOffset`) of the objects in its arrays in `topStarts`,
+   * and `BY_TOKENS` when it is longer than `WHOLE_TOP_MAX_BYTES` or a key is written twice, escaped, or
+   * is not ASCII.
    */
-  private wholeEnd(v: Buffer, i: number): number {
+  private closingBracket(v: Buffer, i: number, layout: boolean, toOffset: number): number {
+    this.topKeys.length = 0;
+    this.topStarts.length = 0;
+    const last = layout ? Math.min(v.length, i + WHOLE_TOP_MAX_BYTES) : v.length;
     let depth = 1;
     let max = 1;
     let afterString = false;
-    for (let j = i + 1; j < v.length; j++) {
+    let inArray = false; // the member being read (depth 2) is an array
+    let keyFrom = -1; // a depth-1 string, until the `:` that makes it a key
+    let keyTo = -1;
+    for (let j = i + 1; j < last; j++) {
       const b = v[j]!;
       if (b === 0x22) {
         const q = closingQuote(v, j, j + 1);
         if (q < 0) return BY_TOKENS;
+        if (layout && depth === 1) {
+          keyFrom = j + 1;
+          keyTo = q;
+        }
         j = q;
         afterString = true;
         continue;
@@ -356,12 +434,17 @@ export abstract class JsonScanner {
         afterString = false;
       }
       if (b === 0x7b || b === 0x5b) {
+        if (layout && depth === 1) inArray = b === 0x5b;
+        else if (layout && depth === 2 && inArray && b === 0x7b) this.topStarts.push(j + toOffset);
         if (++depth > max) max = depth;
       } else if (b === 0x7d || b === 0x5d) {
         if (--depth === 0) {
           this.wholeMax = max;
           return j;
         }
+      } else if (layout && b === 0x3a && depth === 1) {
+        if (keyFrom < 0 || !this.takeKey(v, keyFrom, keyTo)) return BY_TOKENS;
+        keyFrom = -1;
       } else if (STRUCTURE[b] === 0) {
         return BY_TOKENS;
       }

@@ -5,6 +5,7 @@ import { createCloudWatchLogsStats } from '../../../functions/src/parse/createCl
 import { EnvelopeReader } from '../../../functions/src/parse/EnvelopeReader.js';
 import type { LongLinePolicy } from '../../../functions/src/stream/types.js';
 import { createLineStats } from '../../../functions/src/stream/createLineStats.js';
+import { cloudWatchLogsEnvelope } from '../../helpers/cloudWatchLogsEnvelope.js';
 import { LegacyEnvelopeReader } from '../../helpers/legacyEnvelopeReader.js';
 import { randomEnvelopeBytes } from '../../helpers/randomEnvelopes.js';
 import { splitAt } from '../../helpers/streams.js';
@@ -89,5 +90,71 @@ describe('EnvelopeReader', () => {
       const bytes = Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(' b"}]}{"logEvents":[]}')]);
       compare(bytes, []);
     }
+  });
+
+  describe('an envelope read whole (one JSON.parse)', () => {
+    /** Envelopes read whole when `bytes` is written in one slice, after checking the lines and counters are the old tokenizer's. */
+    function readWhole(bytes: Buffer): number {
+      compare(bytes, []);
+      const reader = new EnvelopeReader({ maxLineBytes: 1024 * 1024, longLines: 'truncate', stats: createLineStats() }, createCloudWatchLogsStats());
+      reader.write(bytes);
+      reader.end();
+      return reader.wholeTopValues;
+    }
+    // The first value is read by tokens (a byte order mark may still come before its first string): this one closes that window.
+    const FIRST = '{"logEvents":[]}\n';
+    const envelope = (events: unknown[], extra: Record<string, unknown> = {}): string =>
+      JSON.stringify({ ...cloudWatchLogsEnvelope(events as string[]), ...extra });
+
+    it('reads CloudWatch Logs envelopes whole, with each line at its event\'s offset', () => {
+      const events = ['ERROR one\n', 'INFO two', { message: 'x\ty "q" \u00e9 \u6771\nat a (b.js:1:2)', id: '7' }, { message: 5 }, 'WARN \\ back'];
+      const bytes = Buffer.from(FIRST + envelope(events) + envelope(['b'], { owner: 'o' }) + '\n' + envelope(['c'], { messageType: 'CONTROL_MESSAGE' }));
+      expect(readWhole(bytes)).toBe(3);
+      const reader = new EnvelopeReader({ maxLineBytes: 1024 * 1024, longLines: 'truncate', stats: createLineStats() }, createCloudWatchLogsStats());
+      reader.write(bytes);
+      const lines = reader.take();
+      expect(lines.map((l) => l.text)).toEqual(['ERROR one', 'INFO two', 'x\ty "q" \u00e9 \u6771', 'at a (b.js:1:2)', 'WARN \\ back', 'b']);
+      // Each line's offset is where its event's `{` stands in the bytes.
+      for (const line of lines) expect(bytes[line.offset]).toBe(0x7b);
+      expect(new Set(lines.map((l) => l.offset)).size).toBe(5);
+    });
+
+    it('leaves to the token path, with the same result, what JSON.parse would read otherwise', () => {
+      const deep = '['.repeat(600) + ']'.repeat(600);
+      const cases = [
+        // A key written twice: the token path emits the events of both arrays, JSON.parse keeps the last.
+        '{"messageType":"DATA_MESSAGE","logEvents":[{"message":"a"}],"logEvents":[{"message":"b"}]}',
+        '{"logGroup":"/a","logEvents":[{"message":"a"}],"logGroup":"/b"}',
+        // `logEvents` as an object: the token path selects its members, `logGroup` among them.
+        '{"messageType":"DATA_MESSAGE","owner":"1","logStream":"s","logEvents":{"logGroup":"/x","a":{"message":"m"}}}',
+        // An escaped key, a key that is not ASCII.
+        '{"log\\u0045vents":[{"message":"a"}],"messageType":"DATA_MESSAGE"}',
+        '{"logEvents":[{"message":"a"}],"caf\u00e9":1}',
+        // A byte order mark inside, a value nested past the depth cap, invalid UTF-8 in a message.
+        '{"logEvents":[{"message":"\ufeffa"}]}',
+        `{"logEvents":[{"message":"a","deep":${deep}}]}`,
+        // Damage JSON.parse refuses: the token path names it.
+        '{"logEvents":[{"message":"a"}],}',
+      ];
+      for (const text of cases) expect(readWhole(Buffer.from(FIRST + text)), text.slice(0, 80)).toBe(0);
+      expect(readWhole(Buffer.concat([Buffer.from(FIRST + '{"logEvents":[{"message":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]))).toBe(0);
+    });
+
+    it('reads an envelope longer than 1 MiB token by token, with the same result', () => {
+      const long = envelope(Array.from({ length: 40 }, (_, i) => `INFO ${i} ${'x'.repeat(30_000)}`));
+      expect(long.length).toBeGreaterThan(1024 * 1024);
+      expect(readWhole(Buffer.from(FIRST + long + envelope(['after'])))).toBe(1);
+    });
+
+    it('reads an envelope the slice cuts token by token, and the next one whole', () => {
+      const bytes = Buffer.from(FIRST + envelope(['ERROR a', 'b']) + envelope(['c']));
+      const cut = FIRST.length + 30;
+      compare(bytes, [cut]);
+      const reader = new EnvelopeReader({ maxLineBytes: 1024 * 1024, longLines: 'truncate', stats: createLineStats() }, createCloudWatchLogsStats());
+      for (const chunk of splitAt(bytes, [cut])) reader.write(chunk);
+      reader.end();
+      expect(reader.wholeTopValues).toBe(1);
+      expect(reader.envelope).toBe(3);
+    });
   });
 });
