@@ -79,6 +79,42 @@ function closingQuote(v: Buffer, q0: number, from: number): number {
   }
 }
 
+/** `JSON.parse` of `v[i…end]` decoded as latin1 (`ascii`) or UTF-8; `BY_TOKENS` when it refuses them. */
+function parseText(v: Buffer, i: number, end: number, ascii: boolean): unknown {
+  try {
+    // Node's own decoders behind toString('latin1' | 'utf8'), without its argument handling.
+    const text = v as unknown as DecodingBuffer;
+    return JSON.parse(ascii ? text.latin1Slice(i, end + 1) : text.utf8Slice(i, end + 1));
+  } catch {
+    // Damage: the token path names it.
+    return BY_TOKENS;
+  }
+}
+
+/** Index of the first byte ≥ 0x80 in `v[from…to)`, or -1: `isAscii` (SIMD) per 1 KiB block, then the block's bytes. */
+function nextNonAscii(v: Buffer, from: number, to: number): number {
+  for (let b = from; b < to; b += 1024) {
+    const e = b + 1024 < to ? b + 1024 : to;
+    if (isAscii(v.subarray(b, e))) continue;
+    for (let j = b; j < e; j++) if (v[j]! >= 0x80) return j;
+  }
+  return -1;
+}
+
+/** The objects that are elements of the array members of `value`, as [array, index], in the order written. */
+function arrayObjects(value: Record<string, unknown>, keys: readonly string[]): Array<[unknown[], number]> {
+  const out: Array<[unknown[], number]> = [];
+  for (const key of keys) {
+    const member = value[key];
+    if (!Array.isArray(member)) continue;
+    for (let k = 0; k < member.length; k++) {
+      const element: unknown = member[k];
+      if (typeof element === 'object' && element !== null && !Array.isArray(element)) out.push([member, k]);
+    }
+  }
+  return out;
+}
+
 function skipDigits(v: Uint8Array, j: number): number {
   while (j < v.length && v[j]! >= 0x30 && v[j]! <= 0x39) j++;
   return j;
@@ -143,9 +179,10 @@ export abstract class JsonScanner {
   private readonly frames: Frame[] = [];
   /** Deepest nesting inside the last value read whole. */
   private wholeMax = 0;
-  /** The last top-level object read whole: its keys in order, and the offsets of the objects in its arrays. */
+  /** The last top-level object read whole: its keys in order, where the objects in its arrays start (then their offsets) and end. */
   private readonly topKeys: string[] = [];
   private readonly topStarts: number[] = [];
+  private readonly topEnds: number[] = [];
   /** Absolute offset of a `{` the whole path gave up on: read token by token. */
   private byTokensAt = -1;
   /** The input ended: a number may end at the last byte, a string that does not close is replayed. */
@@ -333,7 +370,7 @@ export abstract class JsonScanner {
    * takes it and it nests no deeper than the cap; otherwise `BY_TOKENS`, and the token path decides.
    */
   private readWhole(v: Buffer, i: number, offset: number): number {
-    const end = this.closingBracket(v, i, false, 0);
+    const end = this.closingBracket(v, i, false);
     if (end < 0) return end;
     const value = this.parseWhole(v, i, end);
     if (value === BY_TOKENS) return BY_TOKENS;
@@ -355,17 +392,47 @@ export abstract class JsonScanner {
    */
   private parseWhole(v: Buffer, i: number, end: number): unknown {
     if (this.depth + this.wholeMax > this.maxDepth || this.hasMark(v, i, end)) return BY_TOKENS;
-    try {
-      // Node's own decoders behind toString('latin1' | 'utf8'), without its argument handling.
-      const text = v as unknown as DecodingBuffer;
-      if (this.allAscii(v)) return JSON.parse(text.latin1Slice(i, end + 1));
-      const bytes = v.subarray(i, end + 1);
-      if (isAscii(bytes)) return JSON.parse(text.latin1Slice(i, end + 1));
-      if (isUtf8(bytes)) return JSON.parse(text.utf8Slice(i, end + 1));
-    } catch {
-      // Damage: the token path names it.
+    const bytes = v.subarray(i, end + 1);
+    if (this.allAscii(v) || isAscii(bytes)) return parseText(v, i, end, true);
+    return isUtf8(bytes) ? parseText(v, i, end, false) : BY_TOKENS;
+  }
+
+  /**
+   * `parseWhole` of a top-level object. One with bytes that are not ASCII only inside the objects of
+   * its arrays (the log events that hold them) is parsed as latin1, a one-byte string that
+   * `JSON.parse` reads several times faster than the UTF-8 decoding of the whole, and those objects are
+   * parsed again from their UTF-8 (the structure, and every string of ASCII bytes, is the same in both).
+   */
+  private parseTop(v: Buffer, i: number, end: number): unknown {
+    if (this.depth + this.wholeMax > this.maxDepth || this.hasMark(v, i, end)) return BY_TOKENS;
+    const bytes = v.subarray(i, end + 1);
+    if (this.allAscii(v) || isAscii(bytes)) return parseText(v, i, end, true);
+    if (!isUtf8(bytes)) return BY_TOKENS;
+    const value = parseText(v, i, end, true);
+    if (value === BY_TOKENS || this.decodeElements(v, i, end, value as Record<string, unknown>)) return value;
+    return parseText(v, i, end, false);
+  }
+
+  /**
+   * Parses again from their UTF-8 the objects of the arrays of `value` (parsed as latin1 from
+   * `v[i…end]`) that hold bytes that are not ASCII; false when such a byte lies outside them.
+   */
+  private decodeElements(v: Buffer, i: number, end: number, value: Record<string, unknown>): boolean {
+    const starts = this.topStarts;
+    const ends = this.topEnds;
+    const elements = arrayObjects(value, this.topKeys);
+    if (elements.length !== starts.length) return false;
+    let k = 0;
+    for (let at = nextNonAscii(v, i, end + 1); at !== -1; at = nextNonAscii(v, ends[k - 1]! + 1, end + 1)) {
+      while (k < ends.length && ends[k]! < at) k++;
+      if (k === ends.length || starts[k]! > at) return false;
+      const element = parseText(v, starts[k]!, ends[k]!, false);
+      if (element === BY_TOKENS) return false;
+      const [array, index] = elements[k]!;
+      array[index] = element;
+      k++;
     }
-    return BY_TOKENS;
+    return true;
   }
 
   /**
@@ -374,10 +441,12 @@ export abstract class JsonScanner {
    * `JSON.parse` of it, handed to `onWholeTop`. `BY_TOKENS` whenever the token path could differ.
    */
   private readWholeTop(v: Buffer, i: number, offset: number): number {
-    const end = this.closingBracket(v, i, true, offset - i);
+    const end = this.closingBracket(v, i, true);
     if (end < 0) return end;
-    const value = this.parseWhole(v, i, end);
+    const value = this.parseTop(v, i, end);
     if (value === BY_TOKENS) return BY_TOKENS;
+    const starts = this.topStarts;
+    for (let k = 0; k < starts.length; k++) starts[k] = starts[k]! + offset - i;
     const endOffset = offset + end - i;
     if (!this.onWholeTop(value as Record<string, unknown>, this.topKeys, this.topStarts, offset, endOffset)) return BY_TOKENS;
     // What the tokens of the value would have left: the byte order mark's window closed, one more value read.
@@ -402,13 +471,14 @@ export abstract class JsonScanner {
    * Index of the bracket that closes the one at `v[i]`, or `BY_TOKENS`: when it is not in these bytes
    * (the token path then finds damage in the same slice as before), or a byte between strings is no
    * JSON structure (damage the token path names). With `layout` (a top-level object), also its keys
-   * in `topKeys` and the offsets (`v` index + `toOffset`) of the objects in its arrays in `topStarts`,
-   * and `BY_TOKENS` when it is longer than `WHOLE_TOP_MAX_BYTES` or a key is written twice, escaped, or
-   * is not ASCII.
+   * in `topKeys` and where the objects in its arrays start and end in `topStarts` and `topEnds`, and
+   * `BY_TOKENS` when it is longer than `WHOLE_TOP_MAX_BYTES` or a key is written twice, escaped, or is
+   * not ASCII.
    */
-  private closingBracket(v: Buffer, i: number, layout: boolean, toOffset: number): number {
+  private closingBracket(v: Buffer, i: number, layout: boolean): number {
     this.topKeys.length = 0;
     this.topStarts.length = 0;
+    this.topEnds.length = 0;
     const last = layout ? Math.min(v.length, i + WHOLE_TOP_MAX_BYTES) : v.length;
     let depth = 1;
     let max = 1;
@@ -435,9 +505,10 @@ export abstract class JsonScanner {
       }
       if (b === 0x7b || b === 0x5b) {
         if (layout && depth === 1) inArray = b === 0x5b;
-        else if (layout && depth === 2 && inArray && b === 0x7b) this.topStarts.push(j + toOffset);
+        else if (layout && depth === 2 && inArray && b === 0x7b) this.topStarts.push(j);
         if (++depth > max) max = depth;
       } else if (b === 0x7d || b === 0x5d) {
+        if (layout && depth === 3 && inArray && b === 0x7d) this.topEnds.push(j);
         if (--depth === 0) {
           this.wholeMax = max;
           return j;

@@ -119,6 +119,18 @@ describe('EnvelopeReader', () => {
       expect(new Set(lines.map((l) => l.offset)).size).toBe(5);
     });
 
+    it('reads envelopes with bytes that are not ASCII whole: in events, in an event\'s key, in the metadata, escaped', () => {
+      const bytes = Buffer.from(FIRST + envelope(['ASCII only', 'Łódź ERROR Привет', 'and 😀 \u2028 back', 'plain again'])
+        + '{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":"a","ключ":"знач"},{"message":"b"},"é",{"message":"c\\u00e9"}]}'
+        + envelope(['d'], { owner: 'ö', logGroup: '/aws/lambda/café' }) + envelope(['e \\u00e9 é'], { subscriptionFilters: ['ü'] }));
+      expect(readWhole(bytes)).toBe(4);
+      const reader = new EnvelopeReader({ maxLineBytes: 1024 * 1024, longLines: 'truncate', stats: createLineStats() }, createCloudWatchLogsStats());
+      reader.write(bytes);
+      const lines = reader.take();
+      expect(lines.map((l) => l.text)).toEqual(['ASCII only', 'Łódź ERROR Привет', 'and 😀 \u2028 back', 'plain again', 'a', 'b', 'c\u00e9', 'd', 'e \\u00e9 é']);
+      expect(lines[7]!.origin?.fields).toMatchObject({ owner: 'ö', logGroup: '/aws/lambda/café' });
+    });
+
     it('leaves to the token path, with the same result, what JSON.parse would read otherwise', () => {
       const deep = '['.repeat(600) + ']'.repeat(600);
       const cases = [
