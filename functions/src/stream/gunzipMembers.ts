@@ -154,6 +154,13 @@ async function failHeader(reader: PushbackReader): Promise<undefined> {
  */
 export const SYNC_MEMBER_MAX_BYTES = 256 * 1024;
 
+/**
+ * Output chunk of that one call (128 KiB): the decoded bytes of most such members fit one chunk, which
+ * is handed on as it is. With zlib's default of 16 KiB, a 56 KiB envelope took four chunks joined by a
+ * copy, and the inflate took a third longer (4 613 Firehose members: 328–399 ms against 226–282).
+ */
+const SYNC_INFLATE_CHUNK_BYTES = 128 * 1024;
+
 /** Inflates one member's deflate data, then checks its trailer. */
 async function* inflateMember(reader: PushbackReader, chunkSize: number, progress: GunzipProgress, memberStart: number): AsyncGenerator<Uint8Array> {
   const whole = await inflateInChunk(reader, Math.min(SYNC_MEMBER_MAX_BYTES, chunkSize));
@@ -206,7 +213,7 @@ function inflateAtOnce(input: Uint8Array, maxOutputLength: number): { bytes: Buf
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    const { buffer, engine } = zlib.inflateRawSync(input, { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const { buffer, engine } = zlib.inflateRawSync(input, { info: true, maxOutputLength, chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, Math.min(maxOutputLength, SYNC_INFLATE_CHUNK_BYTES)) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     return { bytes: buffer, consumed: engine.bytesWritten };
   } catch (error) {
     return String((error as { code?: unknown }).code ?? 'error');
