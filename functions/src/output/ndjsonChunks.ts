@@ -42,13 +42,18 @@ export async function* ndjsonChunks(batches: AsyncIterable<ErrorRecord[]>, optio
   for await (const group of batches) {
     for (const record of group) {
       const text = JSON.stringify(record);
-      const size = Buffer.byteLength(text, 'utf8') + 1;
-      if (records > 0 && used + size > maxBytes) yield take();
-      if (size > maxBytes) {
-        // Larger than a chunk: alone in a buffer of its own (`used` is 0 here).
-        buffer = Buffer.allocUnsafe(size);
+      if (used + 3 * text.length < maxBytes) {
+        // Room for the worst case (3 UTF-8 bytes per UTF-16 unit): written without measuring it first.
+        used += buffer.write(text, used, 'utf8');
+      } else {
+        const size = Buffer.byteLength(text, 'utf8') + 1;
+        if (records > 0 && used + size > maxBytes) yield take();
+        if (size > maxBytes) {
+          // Larger than a chunk: alone in a buffer of its own (`used` is 0 here).
+          buffer = Buffer.allocUnsafe(size);
+        }
+        used += buffer.write(text, used, size - 1, 'utf8');
       }
-      used += buffer.write(text, used, size - 1, 'utf8');
       buffer[used++] = 0x0a;
       records++;
       if (records >= maxItems || used >= maxBytes) yield take();
