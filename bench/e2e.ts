@@ -30,6 +30,9 @@
  * busy time ÷ its cores (`mainThreadBound` and `allCoresBound`, the smaller). A target above
  * `mainThreadBound` needs less work on the main thread; above `allCoresBound`, less work in all:
  * no overlap or worker thread gets there on these cores.
+ * When LocalStack's process is known (the harness started it on the host, or `--localstack-pid` names
+ * the one behind LOCALSTACK_ENDPOINT), each window also gives LocalStack's own CPU time: what serving
+ * the body (and taking the handler's uploads) cost on the same cores.
  * The last line is one JSON object.
  */
 import { spawn } from 'node:child_process';
@@ -94,7 +97,7 @@ interface RunResult {
   externalMiB?: number;
   arrayBuffersMiB?: number;
   /** CPU ms in the timed window (bench/e2eChild.mjs); null fields off Linux. */
-  cpu?: { processMs: number | null; mainMs: number | null; machineBusyMs: number | null; stealMs: number | null };
+  cpu?: { processMs: number | null; mainMs: number | null; machineBusyMs: number | null; stealMs: number | null; localStackMs: number | null };
 }
 
 interface ColdResult {
@@ -179,6 +182,7 @@ async function main(): Promise<void> {
       'no-build': { type: 'boolean', default: false },
       bundle: { type: 'string' },
       'node-options': { type: 'string', default: FUNCTION_BUNDLE.nodeOptions },
+      'localstack-pid': { type: 'string' },
     },
   });
   const nodeOptions = values['node-options'];
@@ -203,6 +207,8 @@ async function main(): Promise<void> {
 
   const localstack = await startLocalStack();
   say(`LocalStack: ${localstack.description}`);
+  const localStackPid = values['localstack-pid'] ?? (localstack.pid === undefined ? undefined : String(localstack.pid));
+  if (localStackPid !== undefined && !/^\d+$/.test(localStackPid)) throw new Error(`--localstack-pid must be a process id; got ${localStackPid}`);
   const results = new Map<string, RunResult[]>();
   try {
     const s3 = new S3Client({ ...LOCAL_AWS, endpoint: localstack.endpoint, forcePathStyle: true });
@@ -219,6 +225,7 @@ async function main(): Promise<void> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(localStackPid === undefined ? {} : { BENCH_LOCALSTACK_PID: localStackPid }),
     };
     for (let r = 0; r < runs; r++) {
       for (const c of cases) {
@@ -321,6 +328,8 @@ function cpuFigures(results: Map<string, RunResult[]>, c: BenchCase, ceiling: Va
   put('handlerMachineBusyMs', busy);
   put('handlerStealMs', cpu('handler', 'stealMs'));
   put('ceilingMachineBusyMs', cpu(ceiling, 'machineBusyMs'));
+  put('handlerLocalStackCpuMs', cpu('handler', 'localStackMs'));
+  put('ceilingLocalStackCpuMs', cpu(ceiling, 'localStackMs'));
   if (main !== undefined && busy !== undefined) {
     // The wall is at least the main thread's CPU time, and at least the machine's busy time spread over every core.
     out.mainThreadBound = round(ceilingWallMs / main, 3);
@@ -340,6 +349,14 @@ function printCpu(cases: BenchCase[], medians: Record<string, Record<string, num
     console.log(`${c.name.padEnd(15)} ${f(m.handlerProcessCpuMs).padStart(17)} ${f(m.handlerMainCpuMs).padStart(13)} ${f(m.handlerMachineBusyMs).padStart(14)} ${f(m.handlerStealMs).padStart(7)} ${f(m.ceilingMachineBusyMs).padStart(23)} ${m.mainThreadBound!.toFixed(3).padStart(20)} ${m.allCoresBound!.toFixed(3).padStart(11)} ${m.cpuBound.toFixed(3).padStart(10)}`);
   }
   console.log('bounds: the ceiling\'s wall over the least wall this much work allows: the main thread\'s CPU time (however well the rest overlaps it), the machine\'s busy time ÷ cores (however the work were spread over threads); cpuBound the smaller.');
+  const known = cases.filter((c) => medians[c.name]!.handlerLocalStackCpuMs !== undefined);
+  if (known.length === 0) return;
+  console.log('\nLocalStack\'s own CPU time in the same windows (medians, ms): serving the body, and in the handler\'s also taking its uploads');
+  console.log('case            handler window   ceiling window');
+  for (const c of known) {
+    const m = medians[c.name]!;
+    console.log(`${c.name.padEnd(15)} ${m.handlerLocalStackCpuMs!.toFixed(0).padStart(14)} ${(m.ceilingLocalStackCpuMs ?? NaN).toFixed(0).padStart(16)}`);
+  }
 }
 
 await main();

@@ -11,13 +11,14 @@
  * Prints one JSON line. For the timed window of `handler` and the drains it also gives the CPU time
  * spent in it (Linux only, else null): this process's (all threads), its main thread's, and the whole
  * machine's busy and steal time from /proc/stat, LocalStack's serving included, so that the parent can
- * tell how fast this much work could possibly go on these cores. The S3 endpoint and the function's
+ * tell how fast this much work could possibly go on these cores; and, when BENCH_LOCALSTACK_PID gives
+ * LocalStack's process, that process's own CPU time (serving the body, taking the uploads). The S3 endpoint and the function's
  * settings come from the environment the parent sets. Modules are imported after `started` only for
  * `cold`: elsewhere module loading is a cold start's cost, not the object's, so it happens before the
  * clock starts.
  */
 import { pathToFileURL } from 'node:url';
-import { machineCpuMs, taskCpuMs } from './procCpu.mjs';
+import { machineCpuMs, processCpuMs, taskCpuMs } from './procCpu.mjs';
 
 const MiB = 1024 * 1024;
 const [which, ...args] = process.argv.slice(2);
@@ -32,24 +33,27 @@ const sample = () => {
   peaks.arrayBuffersMiB = Math.max(peaks.arrayBuffersMiB, Math.round(m.arrayBuffers / MiB));
 };
 setInterval(sample, 50).unref();
-/** CPU ms so far: this process's (all threads), its main thread's, and the machine's busy and steal time; null fields off Linux. */
+/** CPU ms so far: this process's (all threads), its main thread's, the machine's busy and steal time, LocalStack's; null fields off Linux (LocalStack's without its pid). */
+const localStackPid = process.env.BENCH_LOCALSTACK_PID;
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   let mainMs = null;
   let machine = { busyMs: null, stealMs: null };
+  let localStackMs = null;
   try {
     mainMs = taskCpuMs(process.pid);
     machine = machineCpuMs();
+    if (localStackPid) localStackMs = processCpuMs(localStackPid);
   } catch {
     // No /proc: the CPU figures stay null.
   }
-  return { processMs: (user + system) / 1000, mainMs, machineBusyMs: machine.busyMs, stealMs: machine.stealMs };
+  return { processMs: (user + system) / 1000, mainMs, machineBusyMs: machine.busyMs, stealMs: machine.stealMs, localStackMs };
 };
 /** What the window since `from` (a cpuNow()) cost, as the result's `cpu` field. */
 const cpuSince = (from) => {
   const to = cpuNow();
   const diff = (k) => (from[k] === null || to[k] === null ? null : Math.round(to[k] - from[k]));
-  return { processMs: diff('processMs'), mainMs: diff('mainMs'), machineBusyMs: diff('machineBusyMs'), stealMs: diff('stealMs') };
+  return { processMs: diff('processMs'), mainMs: diff('mainMs'), machineBusyMs: diff('machineBusyMs'), stealMs: diff('stealMs'), localStackMs: diff('localStackMs') };
 };
 const print = (result) => process.stdout.write(`${JSON.stringify({ case: which, ...result, maxRssMiB: maxRssMiB(), ...(which === 'cold' ? {} : peaks) })}\n`);
 

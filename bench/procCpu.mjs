@@ -14,6 +14,13 @@ export function taskCpuMs(tid) {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** CPU ms (user + system, all its threads) process `pid` has used so far: another process, such as LocalStack's. */
+export function processCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
 /** The whole machine's CPU ms so far, all cores: busy (user, nice, system, irq, softirq) and stolen by the hypervisor. */
 export function machineCpuMs() {
   // cpu  user nice system idle iowait irq softirq steal …
