@@ -1,6 +1,6 @@
 /**
  * CPU time from Linux's /proc, for the benches (plain JavaScript so that bench/e2eChild.mjs, which
- * runs without tsx, can import it). Both throw where /proc is missing: callers turn that into NaN or null.
+ * runs without tsx, can import it). They throw where /proc is missing: callers turn that into NaN or null.
  */
 import { readFileSync } from 'node:fs';
 
@@ -9,14 +9,17 @@ const TICK_MS = 10;
 
 /** CPU ms (user + system) thread `tid` of this process has used so far. */
 export function taskCpuMs(tid) {
-  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return statCpuMs(`/proc/self/task/${tid}/stat`);
 }
 
 /** CPU ms (user + system, all its threads) process `pid` has used so far: another process, such as LocalStack's. */
 export function processCpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of a /proc `stat` file, in ms (the fields after the command name, which may hold spaces). */
+function statCpuMs(file) {
+  const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
