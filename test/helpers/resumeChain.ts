@@ -3,6 +3,8 @@
  * a chain of continued analyses, each stopped (`stopReading`) after a given number of source bytes
  * and resumed from its checkpoint through JSON, as the next invocation would read it from S3.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { parseRules } from '../../functions/src/parse/parseRules.js';
 import type { ErrorRecord } from '../../functions/src/parse/types.js';
 import type { Analysis, AnalyzeOptions } from '../../functions/src/pipeline/analyzeBytes.js';
@@ -21,11 +23,18 @@ export interface Pass {
   analysis: Analysis;
 }
 
-/** `bytes` from `start`, in chunks of `chunk` bytes; `onPulled` sees the running total handed out. */
+/**
+ * `bytes` from `start`, in chunks of `chunk` bytes, each two event-loop turns after the one before,
+ * as from a socket slower than the parser: the streamed gunzip, which joins the chunks that are
+ * ready within a turn, then takes them one at a time, so that a stop after N source bytes comes
+ * where N bytes were read rather than once the whole object was pulled. `onPulled` sees the running
+ * total handed out.
+ */
 async function* chunked(bytes: Uint8Array, start: number, chunk: number, onPulled: (n: number) => void): AsyncGenerator<Uint8Array> {
   let n = 0;
   for (let p = start; p < bytes.length; p += chunk) {
-    await Promise.resolve();
+    await nextTurn();
+    await nextTurn();
     const piece = bytes.subarray(p, Math.min(p + chunk, bytes.length));
     n += piece.length;
     onPulled(n);
