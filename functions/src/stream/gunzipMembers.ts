@@ -45,7 +45,8 @@ const crc32: Crc32 | undefined = (zlib as unknown as { crc32?: Crc32 }).crc32;
  * skipped up to the next member header and counted in `progress.skippedBytes` (its first offset in
  * `firstSkippedAt`), so the members around them are still read. Memory: the inflater's output
  * chunk (`chunkSize`; a member inflated at once is at most that too), one source chunk in flight
- * (two joined, for a small member cut by a chunk's end), one member header (≤ 256 KiB).
+ * (two joined, for a small member cut by a chunk's end; for a streamed member, the chunks ready
+ * joined up to `STREAMED_INPUT_BYTES`, 512 KiB), one member header (≤ 256 KiB).
  *
  * @throws DecompressError on a corrupt member (bad deflate data, CRC or size mismatch) or input
  * that ends inside a member, after yielding what was decoded before it.
