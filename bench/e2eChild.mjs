@@ -12,8 +12,8 @@
  * spent in it (Linux only, else null): this process's (all threads), its main thread's, and the whole
  * machine's busy and steal time from /proc/stat, LocalStack's serving included, so that the parent can
  * tell how fast this much work could possibly go on these cores; and, when BENCH_LOCALSTACK_PID gives
- * LocalStack's process, that process's own CPU time (serving the body, taking the uploads). The S3 endpoint and the function's
- * settings come from the environment the parent sets. Modules are imported after `started` only for
+ * LocalStack's process, that process's own CPU time (serving the body, taking the uploads). The S3
+ * endpoint and the function's settings come from the environment the parent sets. Modules are imported after `started` only for
  * `cold`: elsewhere module loading is a cold start's cost, not the object's, so it happens before the
  * clock starts.
  */

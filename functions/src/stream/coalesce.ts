@@ -1,8 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-
 import { StreamOptionError } from './errors.js';
-
-const NOT_READY: unique symbol = Symbol('not ready');
+import { NOT_READY, readyThisTurn } from './readyThisTurn.js';
 
 /**
  * Joins small chunks of a byte stream into chunks of at least `minBytes` (the last one may be
@@ -40,7 +37,7 @@ export async function* coalesce(source: AsyncIterable<Uint8Array>, minBytes: num
       try {
         const next = iterator.next();
         // Held bytes never wait on a slow source: when the next read is not ready within this turn, they go on now.
-        const ready = held === 0 ? await next : await Promise.race([next, nextTurn().then((): typeof NOT_READY => NOT_READY)]);
+        const ready = held === 0 ? await next : await readyThisTurn(next);
         if (ready === NOT_READY) {
           yield take();
           result = await next;

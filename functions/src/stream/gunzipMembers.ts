@@ -1,9 +1,9 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 
 import { Magic } from './constants.js';
 import { DecompressError, errorMessage } from './errors.js';
+import { NOT_READY, readyThisTurn } from './readyThisTurn.js';
 
 /** What `gunzipMembers` reports while it runs. */
 export interface GunzipProgress {
@@ -24,7 +24,6 @@ export interface GunzipProgress {
   onMember?: (compressedOffset: number, decompressedOffset: number) => void;
 }
 
-const NOT_READY: unique symbol = Symbol('not ready');
 const FTEXT_HCRC = 0x02;
 const FEXTRA = 0x04;
 const FNAME = 0x08;
@@ -385,7 +384,7 @@ class PushbackReader {
     while (have < maxBytes && this.back.length === 0 && !this.done) {
       const next = this.pending ?? this.source.next();
       // A source that fails is failed by the next read, after the bytes joined so far are handed on.
-      const ready = await Promise.race([next, nextTurn().then((): typeof NOT_READY => NOT_READY)]).catch((): typeof NOT_READY => NOT_READY);
+      const ready = await readyThisTurn(next).catch((): typeof NOT_READY => NOT_READY);
       if (ready === NOT_READY) {
         this.pending = next;
         break;
