@@ -1,4 +1,4 @@
-import { LOCALSTACK } from './constants.js';
+import { gatewayServer, LOCALSTACK } from './constants.js';
 import { LocalStackError, LocalStackUnavailableError } from './errors.js';
 import { startHostLocalStack, servicesReady } from './hostLocalStack.js';
 import type { Progress } from './installLocalStack.js';
@@ -54,9 +54,8 @@ async function startContainer(progress: Progress): Promise<LocalStackHandle> {
   const { LocalstackContainer } = await import('@testcontainers/localstack');
   const image = process.env.LOCALSTACK_IMAGE?.trim() || LOCALSTACK.image;
   progress(`starting container ${image}`);
-  let container = new LocalstackContainer(image);
   const token = process.env.LOCALSTACK_AUTH_TOKEN;
-  if (token) container = container.withEnvironment({ LOCALSTACK_AUTH_TOKEN: token });
+  const container = new LocalstackContainer(image).withEnvironment({ GATEWAY_SERVER: gatewayServer(), ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}) });
   const started = await container.start();
   const endpoint = started.getConnectionUri();
   return {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { LOCALSTACK } from './constants.js';
+import { gatewayServer, LOCALSTACK } from './constants.js';
 import { LocalStackStartError } from './errors.js';
 import type { Progress } from './installLocalStack.js';
 import { installLocalStack } from './installLocalStack.js';
@@ -38,6 +38,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
       HOME: process.env.HOME ?? runDir,
       TMPDIR: tmpDir,
       GATEWAY_LISTEN: `127.0.0.1:${port}`,
+      GATEWAY_SERVER: gatewayServer(),
       LOCALSTACK_HOST: `127.0.0.1:${port}`,
       LOCALSTACK_VOLUME_DIR: runDir,
       PERSISTENCE: '0',
@@ -90,7 +91,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
   }
   progress(`LocalStack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (pid ${child.pid}, log ${logFile})`, pid: child.pid, logFile, stop };
+  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (gateway ${gatewayServer()}, pid ${child.pid}, log ${logFile})`, pid: child.pid, logFile, stop };
 }
 
 /** True when `/_localstack/health` lists every required service as available or running. */
