@@ -23,11 +23,13 @@ export const LOCALSTACK = {
    */
   hostLambdaKeepAliveMs: 30_000,
   /**
-   * GATEWAY_SERVER of the LocalStack the harness starts (host and container): hypercorn, not the
-   * default twisted. Twisted reads an S3 object's file ahead of a reader slower than the drain and
-   * queues it in memory: a 512 MiB body read by the function took LocalStack from 334 to 822–923 MiB
-   * and 1.0–3.2 s of CPU (mostly the kernel zeroing those pages, on the cores the function shares),
-   * against a flat 158 MiB and 0.5–0.7 s with hypercorn, which waits for the reader as S3 does.
+   * GATEWAY_SERVER of the LocalStack the harness starts on the host: hypercorn, not the default
+   * twisted. Twisted reads an S3 object's file ahead of a reader slower than the drain and queues it
+   * in memory: a 512 MiB body read by the function took LocalStack from 334 to 822–923 MiB and
+   * 1.0–3.2 s of CPU (mostly the kernel zeroing those pages, on the cores the function shares),
+   * against a flat 158 MiB and 0.5–0.7 s with hypercorn, which waits for the reader as S3 does. Safe
+   * with the project's plugin only (its `nonblocking_accept` hook: without it hypercorn aborts a
+   * response whose reader pauses for a second), so the container keeps twisted.
    * `LOCALSTACK_GATEWAY_SERVER` overrides it.
    */
   gatewayServer: 'hypercorn',
@@ -44,7 +46,7 @@ export const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
 /** Written after a successful install; holds the version, a hash of the constraints and one of the executor plugin. */
 export const VENV_MARKER = path.join(VENV_DIR, '.logsieve-installed');
 
-/** GATEWAY_SERVER for a LocalStack the harness starts: `LOCALSTACK_GATEWAY_SERVER`, else {@link LOCALSTACK.gatewayServer}. */
+/** GATEWAY_SERVER for the LocalStack the harness starts on the host: `LOCALSTACK_GATEWAY_SERVER`, else {@link LOCALSTACK.gatewayServer}. */
 export function gatewayServer(): string {
   return process.env.LOCALSTACK_GATEWAY_SERVER?.trim() || LOCALSTACK.gatewayServer;
 }

@@ -1,4 +1,4 @@
-import { gatewayServer, LOCALSTACK } from './constants.js';
+import { LOCALSTACK } from './constants.js';
 import { LocalStackError, LocalStackUnavailableError } from './errors.js';
 import { startHostLocalStack, servicesReady } from './hostLocalStack.js';
 import type { Progress } from './installLocalStack.js';
@@ -54,8 +54,11 @@ async function startContainer(progress: Progress): Promise<LocalStackHandle> {
   const { LocalstackContainer } = await import('@testcontainers/localstack');
   const image = process.env.LOCALSTACK_IMAGE?.trim() || LOCALSTACK.image;
   progress(`starting container ${image}`);
+  // LocalStack's own gateway server (twisted) here: the hook that makes hypercorn safe (LOCALSTACK.gatewayServer) is
+  // in the project's plugin, which the image does not have.
+  let container = new LocalstackContainer(image);
   const token = process.env.LOCALSTACK_AUTH_TOKEN;
-  const container = new LocalstackContainer(image).withEnvironment({ GATEWAY_SERVER: gatewayServer(), ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}) });
+  if (token) container = container.withEnvironment({ LOCALSTACK_AUTH_TOKEN: token });
   const started = await container.start();
   const endpoint = started.getConnectionUri();
   return {
