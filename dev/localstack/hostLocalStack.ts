@@ -29,6 +29,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
   const logFd = openSync(logFile, 'w');
 
   const endpoint = `http://127.0.0.1:${port}`;
+  const gateway = gatewayServer();
   const child = spawn(python, ['-m', 'localstack.runtime.main'], {
     cwd: runDir,
     stdio: ['ignore', logFd, logFd],
@@ -38,7 +39,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
       HOME: process.env.HOME ?? runDir,
       TMPDIR: tmpDir,
       GATEWAY_LISTEN: `127.0.0.1:${port}`,
-      GATEWAY_SERVER: gatewayServer(),
+      GATEWAY_SERVER: gateway,
       LOCALSTACK_HOST: `127.0.0.1:${port}`,
       LOCALSTACK_VOLUME_DIR: runDir,
       PERSISTENCE: '0',
@@ -91,7 +92,7 @@ export async function startHostLocalStack(progress: Progress): Promise<LocalStac
   }
   progress(`LocalStack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (gateway ${gatewayServer()}, pid ${child.pid}, log ${logFile})`, pid: child.pid, logFile, stop };
+  return { endpoint, mode: 'host', description: `LocalStack ${LOCALSTACK.version} on the host (gateway ${gateway}, pid ${child.pid}, log ${logFile})`, pid: child.pid, logFile, stop };
 }
 
 /** True when `/_localstack/health` lists every required service as available or running. */

@@ -1,9 +1,9 @@
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { isAlive } from '../../cli/liveUpState.js';
-import { startHostLocalStack } from '../../dev/localstack/hostLocalStack.js';
 import { filterLogEvents } from '../helpers/filterLogEvents.js';
+import { ownHostLocalStack } from '../helpers/ownHostLocalStack.js';
 import { LOCAL_AWS, uniqueName } from '../helpers/localstackClients.js';
 import { zipFiles } from '../helpers/zipFiles.js';
 
@@ -136,12 +136,10 @@ describe(`Lambda functions in LocalStack (${mode})`, () => {
 
 // Its own LocalStack on the host, killed with SIGKILL: the runtime it started and what that spawned must go too.
 describe('host-node executor when LocalStack is killed', () => {
-  let stop: (() => Promise<void>) | undefined;
-  afterAll(async () => stop?.());
+  const startOwn = ownHostLocalStack();
 
   it('leaves no runtime process and no process the handler spawned', async () => {
-    const own = await startHostLocalStack(() => {});
-    stop = own.stop;
+    const own = await startOwn();
     const client = new LambdaClient({ ...LOCAL_AWS, endpoint: own.endpoint });
     const name = uniqueName('host-exec-orphans');
     await createFunction(name, { 'index.mjs': HANDLER }, { client });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localClients } from '../../dev/local/localClients.js';
-import { startHostLocalStack } from '../../dev/localstack/hostLocalStack.js';
 import { uniqueName } from '../helpers/localstackClients.js';
+import { ownHostLocalStack } from '../helpers/ownHostLocalStack.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,12 +18,10 @@ function rssMiB(pid: number): number {
 // test and the CLI. With twisted, LocalStack's default gateway, a reader slower than the server had
 // the unread object held in LocalStack's memory (a 512 MiB body took it from 334 to 923 MiB).
 describe('the LocalStack the harness starts', () => {
-  let stop: (() => Promise<void>) | undefined;
-  afterAll(async () => stop?.());
+  const startOwn = ownHostLocalStack();
 
   it('serves a 96 MiB object to a reader that stops for 3 s without holding it in memory (gateway hypercorn)', async () => {
-    const own = await startHostLocalStack(() => {});
-    stop = own.stop;
+    const own = await startOwn();
     const pid = own.pid as number;
     const { s3 } = localClients(own.endpoint);
     const bucket = uniqueName('gateway');
